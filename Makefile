@@ -1,0 +1,35 @@
+# Two commands do all set-up on a fresh machine:  `make app`  and  `make test`.
+# The virtual environment is created on first use and refreshed when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TORCH_VERSION := 2.13.0
+# Where the CPU build of torch comes from when no local wheel is found (a bare "torch"
+# from PyPI is a multi-GB CUDA build). Override for a mirror: make test TORCH_INDEX_URL=...
+TORCH_INDEX_URL ?= https://download.pytorch.org/whl/cpu
+
+.PHONY: app test install corpus index lint
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --no-index "torch==$(TORCH_VERSION)+cpu" \
+	  || $(BIN)/pip install "torch==$(TORCH_VERSION)" --index-url "$(TORCH_INDEX_URL)"
+	$(BIN)/pip install -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+app: $(STAMP)
+	$(BIN)/python app.py
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+corpus: $(STAMP)
+	$(BIN)/python -m training.build_corpus
+
+lint: $(STAMP)
+	$(BIN)/ruff check classifier training tests app.py
+	$(BIN)/mypy classifier training app.py

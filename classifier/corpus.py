@@ -1,0 +1,208 @@
+"""The embedded regulation, read from ``corpus/`` (built by ``python -m training.build_corpus``).
+
+Everything the product knows about the CCL comes through here: entries, paragraphs with their
+ancestors and notes, which Control(s) rows apply to a paragraph, the MTCR Annex, the supplements and
+the manifest (edition, source hashes). Nothing here restates the regulation; it only reads the JSON.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from classifier.countries import Countries
+from classifier.eccn import ECCN, InvalidECCN
+
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "corpus"
+
+
+class CorpusError(RuntimeError):
+    """The corpus folder is missing or incomplete; says which file and how to rebuild it."""
+
+
+class UnknownId(KeyError):
+    """An ECCN or paragraph id that is not in the CCL; carries the nearest real ids."""
+
+    def __init__(self, text: str, suggestions: list[str]) -> None:
+        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"{text!r} is not an ECCN or paragraph in the CCL.{hint}")
+        self.text, self.suggestions = text, suggestions
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """An entry or one of its paragraphs, with what a reader needs around it."""
+
+    id: ECCN
+    entry: dict[str, Any]
+    paragraph: dict[str, Any] | None
+    ancestors: list[dict[str, Any]]
+    children: list[dict[str, Any]]
+
+    @property
+    def is_entry(self) -> bool:
+        return self.paragraph is None
+
+    @property
+    def text(self) -> str:
+        if self.paragraph is None:
+            return self.entry["heading"]
+        return self.paragraph["text"]
+
+    @property
+    def notes(self) -> list[dict[str, str]]:
+        if self.paragraph is None:
+            return self.entry["technical_notes"] + self.entry["notes"]
+        return list(self.paragraph["notes"])
+
+    @property
+    def subject_to_itar(self) -> bool:
+        own = self.paragraph["subject_to_itar"] if self.paragraph else False
+        return bool(self.entry["subject_to_itar"] or own)
+
+
+class Corpus:
+    """Read-only access to the built corpus; files are loaded the first time they are needed."""
+
+    def __init__(self, directory: Path | str = DEFAULT_DIR) -> None:
+        self.directory = Path(directory)
+
+    def _read(self, name: str) -> Any:
+        path = self.directory / name
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as err:
+            raise CorpusError(f"{path} is missing; rebuild the corpus with `python -m training.build_corpus`.") from err
+        except json.JSONDecodeError as err:
+            raise CorpusError(
+                f"{path} is not valid JSON ({err}); rebuild it with `python -m training.build_corpus`."
+            ) from err
+
+    @cached_property
+    def manifest(self) -> dict[str, Any]:
+        return self._read("MANIFEST.json")  # type: ignore[no-any-return]
+
+    @cached_property
+    def ccl(self) -> dict[str, Any]:
+        return self._read("ccl.json")  # type: ignore[no-any-return]
+
+    @cached_property
+    def mtcr_annex(self) -> dict[str, Any]:
+        return self._read("mtcr_annex.json")  # type: ignore[no-any-return]
+
+    @cached_property
+    def supplements(self) -> list[dict[str, Any]]:
+        return self._read("supplements_774.json")["supplements"]  # type: ignore[no-any-return]
+
+    @cached_property
+    def countries(self) -> dict[str, Any]:
+        return self._read("countries.json")  # type: ignore[no-any-return]
+
+    @cached_property
+    def country_table(self) -> Countries:
+        return Countries(self.countries)
+
+    @cached_property
+    def entries(self) -> dict[str, dict[str, Any]]:
+        return {e["eccn"]: e for e in self.ccl["entries"]}
+
+    @cached_property
+    def paragraphs(self) -> dict[str, dict[str, Any]]:
+        return {p["id"]: p for e in self.ccl["entries"] for p in e["paragraphs"]}
+
+    @property
+    def edition(self) -> str:
+        return str(self.manifest["edition"])
+
+    def info(self) -> dict[str, Any]:
+        """Edition, counts and sources, as ``corpus-info`` prints them."""
+        m = self.manifest
+        return {
+            "edition": m["edition"],
+            "eccns": m["counts"]["eccns"],
+            "paragraphs": m["counts"]["paragraphs"],
+            "counts": m["counts"],
+            "crosscheck": m["crosscheck"],
+            "built_at": m["built_at"],
+            "sources": [
+                {k: s[k] for k in ("id", "title", "edition", "file", "sha256", "origin") if k in s}
+                | ({"edition_note": s["edition_note"]} if s.get("edition_note") else {})
+                for s in m["sources"]
+            ],
+        }
+
+    # -- lookups --------------------------------------------------------------------------------
+    def all_ids(self) -> list[str]:
+        return [*self.entries, *self.paragraphs]
+
+    def nearest_ids(self, text: str, n: int = 5) -> list[str]:
+        """Real ids close to ``text``: same-head ids first, then spelling neighbours."""
+        try:
+            wanted = str(ECCN.parse(text))
+        except InvalidECCN:
+            wanted = text.strip()
+        ids = self.all_ids()
+        known = set(ids)
+        head = wanted[:5]
+        parents = []
+        if ECCN.is_valid(wanted):
+            parents = [str(a) for a in reversed(ECCN.parse(wanted).ancestors) if str(a) in known][:1]
+        prefix = sorted((i for i in ids if i.startswith(wanted.rsplit(".", 1)[0]) and i != wanted), key=len)
+        close = difflib.get_close_matches(wanted, ids, n=n, cutoff=0.6)
+        same_head = [i for i in close if i.startswith(head)]
+        ordered = list(dict.fromkeys([*parents, *prefix[:n], *same_head, *close]))
+        return ordered[:n]
+
+    def lookup(self, text: str | ECCN) -> Lookup:
+        """An ECCN or paragraph id (any spelling ECCN.parse accepts); UnknownId when it is not in the CCL."""
+        try:
+            eccn = ECCN.parse(text)
+        except InvalidECCN as err:
+            raise UnknownId(str(text), self.nearest_ids(str(text))) from err
+        entry = self.entries.get(eccn.head)
+        if entry is None or (eccn.path and str(eccn) not in self.paragraphs):
+            raise UnknownId(str(text), self.nearest_ids(str(eccn)))
+        paragraph = self.paragraphs.get(str(eccn)) if eccn.path else None
+        ancestors = [self.paragraphs[str(a)] for a in eccn.ancestors if str(a) in self.paragraphs]
+        children = [p for p in entry["paragraphs"] if ECCN.parse(p["id"]).parent == eccn]
+        if not eccn.path:
+            children = [p for p in entry["paragraphs"] if ECCN.parse(p["id"]).depth == 1]
+        return Lookup(eccn, entry, paragraph, ancestors, children)
+
+    def controls_for(self, text: str | ECCN) -> list[dict[str, Any]]:
+        """The Control(s) rows of the entry that cover this id ("NS applies to 4A003.b, .c" covers 4A003.b.1).
+
+        For an entry id every row is returned; for a paragraph, rows for the entire entry (unless the
+        paragraph is excepted) and rows naming the paragraph, one of its ancestors or (for a row that
+        names deeper paragraphs only) one of its descendants, marked ``partial``.
+        """
+        eccn = ECCN.parse(text)
+        entry = self.entries[eccn.head]
+        if not eccn.path:
+            return [dict(row, partial=not row["entire_entry"]) for row in entry["controls"]]
+        rows = []
+        for row in entry["controls"]:
+            named = [ECCN.parse(p) for p in row["paragraphs"] if ECCN.is_valid(p)]
+            excepted = any(eccn.is_descendant_of(p, strict=False) for p in row["except"] if ECCN.is_valid(p))
+            if excepted:
+                continue
+            if row["entire_entry"]:
+                rows.append(dict(row, partial=False))
+            elif any(eccn.is_descendant_of(p, strict=False) for p in named):
+                rows.append(dict(row, partial=False))
+            elif any(p.is_descendant_of(eccn) for p in named) or not named:
+                # names deeper paragraphs only, or states its scope in words: the reader must check
+                rows.append(dict(row, partial=True))
+        return rows
+
+    def category_notes(self, entry: dict[str, Any]) -> list[dict[str, str]]:
+        """Notes that govern a whole part of a category (Category 5 Part 2: the Cryptography Note)."""
+        key = entry.get("category_notes_key", "")
+        return list(self.ccl["category_notes"].get(key, [])) if key else []
