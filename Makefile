@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TORCH_VERSION := 2.13.0
+# torch alone (no deps) comes first, from a local CPU wheel or the CPU index; its dependencies and
+# everything else then come from PyPI with the project.
 # Where the CPU build of torch comes from when no local wheel is found (a bare "torch"
 # from PyPI is a multi-GB CUDA build). Override for a mirror: make test TORCH_INDEX_URL=...
 TORCH_INDEX_URL ?= https://download.pytorch.org/whl/cpu
@@ -14,8 +16,8 @@ TORCH_INDEX_URL ?= https://download.pytorch.org/whl/cpu
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --no-index "torch==$(TORCH_VERSION)+cpu" \
-	  || $(BIN)/pip install "torch==$(TORCH_VERSION)" --index-url "$(TORCH_INDEX_URL)"
+	$(BIN)/pip install --no-deps --no-index "torch==$(TORCH_VERSION)+cpu" \
+	  || $(BIN)/pip install --no-deps "torch==$(TORCH_VERSION)" --index-url "$(TORCH_INDEX_URL)"
 	$(BIN)/pip install -e ".[test]"
 	touch $(STAMP)
 
