@@ -123,3 +123,37 @@ def test_rebuild_from_a_newer_download_records_its_edition(tmp_path: Path) -> No
     assert manifest["edition"] == "2026-12-01"
     ccl_source = next(s for s in manifest["sources"] if s["id"] == "ccl")
     assert ccl_source["origin"].startswith("user-supplied")
+
+
+def test_every_paragraph_id_is_unique(corpus: Corpus) -> None:
+    ids = [p["id"] for e in corpus.ccl["entries"] for p in e["paragraphs"]]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    assert duplicates == []
+
+
+def test_lists_inside_related_controls_are_not_items(corpus: Corpus) -> None:
+    # 1A008 Related Controls (1) lists a.-g. items "subject to the ITAR" before the real Items
+    assert corpus.lookup("1A008.a").text.startswith("'Shaped charges'")
+    assert "High explosives and related equipment" in corpus.lookup("1A008").entry["related_controls"]
+
+
+def test_exclusion_lists_stay_with_their_note(corpus: Corpus) -> None:
+    entry = corpus.lookup("1C240").entry
+    assert corpus.lookup("1C240.a").text.startswith("Nickel powder having both")
+    assert any("Filamentary nickel powders" in n["text"] for n in entry["technical_notes"])
+
+
+def test_a_label_typo_in_the_source_still_gives_the_right_id(corpus: Corpus) -> None:
+    # the eCFR prints "e.1. a 'Primary cells'" for paragraph 3A001.e.1.a
+    assert corpus.lookup("3A001.e.1.a").text.startswith("'Primary cells'")
+
+
+def test_a_use_condition_in_an_exception_does_not_remove_the_row(corpus: Corpus) -> None:
+    rows = corpus.controls_for("3A001.b.2")
+    ns1 = [r for r in rows if "NS 1" in r["columns"]]
+    assert ns1 and "civil telecommunications" in ns1[0]["conditions"]
+
+
+def test_entries_without_a_license_requirements_heading_still_have_their_controls(corpus: Corpus) -> None:
+    assert corpus.lookup("1C240").entry["controls"]
+    assert {r for row in corpus.controls_for("0A981") for r in row["reasons"]} == {"CC"}

@@ -30,6 +30,7 @@ ITEM_LABEL = re.compile(
     r"^(?P<label>[a-z](?:\.(?:[0-9]{1,2}|[a-z]))*)(?:\.\s*|(?<=[a-z0-9])\s+(?=[A-Z“\[(]))(?P<text>\S.*)$", re.S
 )
 NOT_LABELS = {"e.g", "i.e"}
+SPLIT_LABEL = re.compile(r"^(?P<part>[a-z]|[0-9]{1,2})\.?\s+(?P<text>\S.*)$", re.S)
 NOTE_TARGET = re.compile(
     r"(?:to|of) (?:paragraph |paragraphs |ECCN )?(?:(?P<eccn>[0-9][A-E][0-9]{3})\.?)?"
     r"(?P<path>\.?[a-z]{1,2}(?:\.[a-z0-9]{1,2})*)\b"
@@ -47,6 +48,7 @@ SECTION_MARKERS = (
     ("reporting", re.compile(r"^Reporting Requirements\b", re.I)),
     ("list", re.compile(r"^List of Items Controlled\b", re.I)),
 )
+CONTROL_LINE = re.compile(r"^(?:Control\(s\):?\s*)?(?P<row>[A-Z]{2}(?:,? (?:and )?[A-Z]{2})* appl(?:y|ies) to .+)$", re.S)
 ITAR_POINTER = re.compile(r"subject to the ITAR", re.I)
 RESERVED = re.compile(r"^\[?Reserved\]?\.?$|through [a-z.]+\s*\[Reserved\]", re.I)
 
@@ -245,7 +247,8 @@ class _Walker:
     # -- tables and notes -----------------------------------------------------------------------
     def _on_DIV(self, el: etree._Element) -> None:  # noqa: N802
         text = element_text(el)
-        if self.entry is not None and self.section == "license" and "Control(s)" in text.split("\n", 1)[0]:
+        header = text.split("\n", 1)[0]
+        if self.entry is not None and self.section != "items" and "Control" in header and "Country" in header:
             for row in el.iter("TR"):
                 cells = [clean("".join(c.itertext())) for c in row if c.tag == "TD"]
                 if len(cells) >= 2:
@@ -328,7 +331,17 @@ class _Walker:
         labelled = leading_label(el)
         if labelled is not None and self._on_field(*labelled):
             return
-        starts_items = self.section == "list" and (m := ITEM_LABEL.match(text)) is not None and m["label"] == "a"
+        introduces_list = self.last_field.startswith("related_") and getattr(self.entry, self.last_field).endswith(":")
+        starts_items = (
+            self.section == "list"
+            and not introduces_list
+            and (m := ITEM_LABEL.match(text)) is not None
+            and m["label"] == "a"
+        )
+        if self.last_field == "exclusion_note" and self.section != "items":
+            note = self.entry.technical_notes[-1]
+            note.text = f"{note.text}\n{text}"
+            return
         if self.section == "items" or (starts_items and not is_all_italic(el)):
             if is_all_italic(el):
                 self._attach_note(Note("Note", text))
@@ -343,7 +356,13 @@ class _Walker:
         key = label.lower()
         if key.startswith("reason") and "control" in key:
             self.entry.reasons_for_control = [r for r in re.split(r"[,\s]+(?:and\s+)?", value.rstrip(".")) if r]
-            self.last_field = "reasons"
+            self.section, self.last_field = "license", "reasons"
+        elif key in ("control(s)", "controls", "eccn controls") and (
+            "does not control" in value or value.endswith(":")
+        ):
+            # "ECCN Controls: This entry does not control the following:" and the list after it
+            self.entry.technical_notes.append(Note(label, value))
+            self.last_field = "exclusion_note"
         elif key in ("control(s)", "controls", "eccn controls"):
             self.entry.controls.append(parse_control_row(value, "", self.entry.eccn))
             self.last_field = "controls"
@@ -392,6 +411,10 @@ class _Walker:
             self._append_field("sta_special_conditions", text)
         elif self.section == "reporting":
             self._append_field("reporting_requirements", text)
+        elif self.section == "license" and (m := CONTROL_LINE.match(text)):
+            # "Control(s): CC applies to entire entry. A license is required for ALL destinations..."
+            self.entry.controls.append(parse_control_row(m["row"], "", self.entry.eccn))
+            self.last_field = "controls"
         elif self.section in ("license", "exceptions"):
             self.entry.license_notes.append(Note("", text))
         else:
@@ -404,6 +427,11 @@ class _Walker:
         m = ITEM_LABEL.match(text)
         if m and self._plausible_label(m["label"], text):
             label, body = m["label"], clean(m["text"])
+            if f"{self.entry.eccn}.{label}" in {p.id for p in self.entry.paragraphs} and (
+                split := SPLIT_LABEL.match(body)
+            ):
+                # a source typo such as "e.1. a 'Primary cells'" for "e.1.a. 'Primary cells'"
+                label, body = f"{label}.{split['part']}", split["text"]
             para = Paragraph(
                 id=f"{self.entry.eccn}.{label}",
                 label=label,

@@ -17,6 +17,9 @@ REL_REF = re.compile(r"^\.?(?P<path>[a-z]{1,2}(?:\.[a-z0-9]{1,2})*)\.?$")
 ANY_REF = re.compile(r"\b(?P<eccn>[0-9][A-E][0-9]{3})(?P<path>(?:\.[a-z0-9]{1,2})*)")
 LIST_SPLIT = re.compile(r",|;|\band\b|\bor\b")
 LEAD_WORDS = re.compile(r"^(?:items? controlled (?:by|in|under)|paragraphs?|ECCNs?|only|the)\s+", re.I)
+# an exception that depends on use or circumstances ("except those ... being exported for use in civil
+# telecommunications") is a condition for the reader, not a list of excluded paragraphs
+CONDITION_WORDS = re.compile(r"\b(being|for use|when|if|unless|destined|exported)\b", re.I)
 DOLLARS = re.compile(r"\$\s?([0-9][0-9,]*)")
 
 
@@ -48,13 +51,15 @@ def parse_control_row(control: str, chart: str, eccn: str) -> dict[str, Any]:
     parts = re.split(r"\bexcept(?: for)?\b", scope_text, maxsplit=1)
     applies_to = parts[0].strip()
     except_text = parts[1].strip() if len(parts) > 1 else ""
+    conditional = bool(except_text and CONDITION_WORDS.search(except_text))
     entire = bool(re.match(r"^(?:the )?entire entry", applies_to, re.I))
     columns = [f"{r.upper()} {n}" for r, n in COLUMN.findall(f"{chart} {control}")]
     return {
         "reasons": reasons,
         "entire_entry": entire,
         "paragraphs": [] if entire else paragraph_refs(applies_to, eccn),
-        "except": paragraph_refs(except_text, eccn) if except_text else [],
+        "except": paragraph_refs(except_text, eccn) if except_text and not conditional else [],
+        "conditions": except_text if conditional else "",
         "columns": list(dict.fromkeys(columns)),
         "control_text": control,
         "country_chart_text": chart,
