@@ -50,7 +50,9 @@ class Encoder:
     def __init__(self, model_path: str | None = None, batch_size: int = 64) -> None:
         self.path = Path(model_path or default_model_path())
         if not (self.path / "config.json").exists() and not (self.path / "modules.json").exists():
-            raise RuntimeError(f"{self.path} is not a sentence-transformers model folder (no config.json/modules.json).")
+            raise RuntimeError(
+                f"{self.path} is not a sentence-transformers model folder (no config.json/modules.json)."
+            )
         self.batch_size = batch_size
 
     @cached_property
@@ -91,8 +93,12 @@ def _versions() -> dict[str, str]:
     import sentence_transformers
     import torch
 
-    return {"faiss": faiss.__version__, "sentence_transformers": sentence_transformers.__version__,
-            "torch": torch.__version__, "numpy": np.__version__}
+    return {
+        "faiss": faiss.__version__,
+        "sentence_transformers": sentence_transformers.__version__,
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+    }
 
 
 @dataclass
@@ -106,6 +112,7 @@ class DenseIndex:
         import faiss
 
         dim = vectors.shape[1]
+        index: Any
         if len(vectors) <= FLAT_LIMIT:
             index = faiss.IndexFlatIP(dim)
         else:
@@ -113,6 +120,7 @@ class DenseIndex:
             index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
             index.train(vectors)
             index.nprobe = 16
+            index.make_direct_map()  # so that reconstruct() works, as it does for the flat index
         index.add(vectors)
         return index
 
@@ -162,14 +170,25 @@ class DenseIndex:
     @classmethod
     def open(cls, directory: Path, docs: list[Document], encoder: Encoder, corpus_hash: str) -> DenseIndex:
         """The saved index if it is current, else a fresh one (built and saved now)."""
-        expected = {"model_hash": encoder.fingerprint, "corpus_manifest_hash": corpus_hash,
-                    "documents_hash": documents_fingerprint(docs)}
+        expected = {
+            "model_hash": encoder.fingerprint,
+            "corpus_manifest_hash": corpus_hash,
+            "documents_hash": documents_fingerprint(docs),
+        }
         try:
             return cls.load(directory, expected)
         except StaleIndex:
             index = cls.build(docs, encoder, corpus_hash)
             index.save(directory)
             return index
+
+    def matrix(self) -> np.ndarray:
+        """All stored unit vectors, one row per document."""
+        return np.asarray(self.index.reconstruct_n(0, self.index.ntotal), dtype=np.float32)
+
+    def vector(self, position: int) -> np.ndarray:
+        """The stored unit vector of one document."""
+        return np.asarray(self.index.reconstruct(int(position)), dtype=np.float32)
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(scores, document positions), each of shape (len(queries), k)."""

@@ -51,17 +51,28 @@ def _paragraph_documents(corpus: Corpus, entry: dict[str, Any]) -> list[Document
         if para["reserved"]:
             continue
         parts = para["id"].split(".")
-        ancestors = [paragraphs[".".join(parts[:i])]["text"] for i in range(len(parts) - 1, 1, -1)
-                     if ".".join(parts[:i]) in paragraphs]
+        ancestors = [
+            paragraphs[".".join(parts[:i])]["text"]
+            for i in range(len(parts) - 1, 1, -1)
+            if ".".join(parts[:i]) in paragraphs
+        ]
         tables = " ".join(n["text"] for n in para["notes"] if n["heading"] == "Table")[:NOTE_CHARS]
         text = " | ".join(
             t for t in (para["text"], tables, *ancestors, entry["heading"], _notes_text(para["notes"])) if t
         )
-        docs.append(Document(
-            id=para["id"], eccn=entry["eccn"], kind="paragraph", text=_clean(text), paragraph=para["text"],
-            heading=entry["heading"], depth=len(parts) - 1, leaf=para["id"] not in parents,
-            subject_to_itar=bool(para["subject_to_itar"] or entry["subject_to_itar"]),
-        ))
+        docs.append(
+            Document(
+                id=para["id"],
+                eccn=entry["eccn"],
+                kind="paragraph",
+                text=_clean(text),
+                paragraph=para["text"],
+                heading=entry["heading"],
+                depth=len(parts) - 1,
+                leaf=para["id"] not in parents,
+                subject_to_itar=bool(para["subject_to_itar"] or entry["subject_to_itar"]),
+            )
+        )
     return docs
 
 
@@ -72,20 +83,37 @@ def build_documents(corpus: Corpus) -> list[Document]:
         if not paragraph_docs:
             notes = _notes_text(entry["technical_notes"] + entry["notes"])
             text = " | ".join(t for t in (entry["heading"], entry["items_text"], notes) if t)
-            docs.append(Document(
-                id=entry["eccn"], eccn=entry["eccn"], kind="entry", text=_clean(text), paragraph=entry["heading"],
-                heading=entry["heading"], depth=0, leaf=True, reserved="[Reserved]" in entry["heading"],
-                subject_to_itar=entry["subject_to_itar"],
-            ))
+            docs.append(
+                Document(
+                    id=entry["eccn"],
+                    eccn=entry["eccn"],
+                    kind="entry",
+                    text=_clean(text),
+                    paragraph=entry["heading"],
+                    heading=entry["heading"],
+                    depth=0,
+                    leaf=True,
+                    reserved="[Reserved]" in entry["heading"],
+                    subject_to_itar=entry["subject_to_itar"],
+                )
+            )
         docs.extend(paragraph_docs)
     for item in corpus.mtcr_annex["items"]:
         if not item["text"]:
             continue
-        docs.append(Document(
-            id=f"MTCR {item['id']}", eccn="", kind="mtcr", text=_clean(f"{item['text']} | MTCR Annex Item {item['item']}"),
-            paragraph=item["text"], heading=f"MTCR Annex {item['annex_reference']} (Category {item['category']})",
-            depth=item["id"].count("."), leaf=True, subject_to_itar="121.1" in item["text"],
-        ))
+        docs.append(
+            Document(
+                id=f"MTCR {item['id']}",
+                eccn="",
+                kind="mtcr",
+                text=_clean(f"{item['text']} | MTCR Annex Item {item['item']}"),
+                paragraph=item["text"],
+                heading=f"MTCR Annex {item['annex_reference']} (Category {item['category']})",
+                depth=item["id"].count("."),
+                leaf=True,
+                subject_to_itar="121.1" in item["text"],
+            )
+        )
     return docs
 
 

@@ -13,52 +13,126 @@ from dataclasses import dataclass
 # unit spelling -> (dimension, factor to the base unit)
 UNITS: dict[str, tuple[str, float]] = {
     # mass (kg)
-    "kg": ("mass", 1.0), "kilogram": ("mass", 1.0), "kilograms": ("mass", 1.0), "g": ("mass", 1e-3),
-    "grams": ("mass", 1e-3), "gram": ("mass", 1e-3), "t": ("mass", 1000.0), "tonne": ("mass", 1000.0),
-    "tonnes": ("mass", 1000.0), "ton": ("mass", 1000.0), "tons": ("mass", 1000.0), "lb": ("mass", 0.45359237),
-    "lbs": ("mass", 0.45359237), "pound": ("mass", 0.45359237), "pounds": ("mass", 0.45359237),
+    "kg": ("mass", 1.0),
+    "kilogram": ("mass", 1.0),
+    "kilograms": ("mass", 1.0),
+    "g": ("mass", 1e-3),
+    "grams": ("mass", 1e-3),
+    "gram": ("mass", 1e-3),
+    "t": ("mass", 1000.0),
+    "tonne": ("mass", 1000.0),
+    "tonnes": ("mass", 1000.0),
+    "ton": ("mass", 1000.0),
+    "tons": ("mass", 1000.0),
+    "lb": ("mass", 0.45359237),
+    "lbs": ("mass", 0.45359237),
+    "pound": ("mass", 0.45359237),
+    "pounds": ("mass", 0.45359237),
     # length / range (km)
-    "km": ("length", 1.0), "kilometer": ("length", 1.0), "kilometers": ("length", 1.0), "kilometres": ("length", 1.0),
-    "m": ("length", 1e-3), "meter": ("length", 1e-3), "meters": ("length", 1e-3), "metres": ("length", 1e-3),
-    "mm": ("length", 1e-6), "µm": ("length", 1e-9), "um": ("length", 1e-9), "micron": ("length", 1e-9),
-    "microns": ("length", 1e-9), "nm": ("length", 1e-12), "mi": ("length", 1.609344), "mile": ("length", 1.609344),
-    "miles": ("length", 1.609344), "nmi": ("length", 1.852), "nautical miles": ("length", 1.852),
-    "nautical mile": ("length", 1.852), "ft": ("length", 0.0003048), "feet": ("length", 0.0003048),
+    "km": ("length", 1.0),
+    "kilometer": ("length", 1.0),
+    "kilometers": ("length", 1.0),
+    "kilometres": ("length", 1.0),
+    "m": ("length", 1e-3),
+    "meter": ("length", 1e-3),
+    "meters": ("length", 1e-3),
+    "metres": ("length", 1e-3),
+    "mm": ("length", 1e-6),
+    "µm": ("length", 1e-9),
+    "um": ("length", 1e-9),
+    "micron": ("length", 1e-9),
+    "microns": ("length", 1e-9),
+    "nm": ("length", 1e-12),
+    "mi": ("length", 1.609344),
+    "mile": ("length", 1.609344),
+    "miles": ("length", 1.609344),
+    "nmi": ("length", 1.852),
+    "nautical miles": ("length", 1.852),
+    "nautical mile": ("length", 1.852),
+    "ft": ("length", 0.0003048),
+    "feet": ("length", 0.0003048),
     # total impulse (N·s)
-    "n-s": ("impulse", 1.0), "n·s": ("impulse", 1.0), "n-sec": ("impulse", 1.0),
-    "lbf-s": ("impulse", 4.4482216), "lbf·s": ("impulse", 4.4482216), "lb-sec": ("impulse", 4.4482216),
+    "n-s": ("impulse", 1.0),
+    "n·s": ("impulse", 1.0),
+    "n-sec": ("impulse", 1.0),
+    "lbf-s": ("impulse", 4.4482216),
+    "lbf·s": ("impulse", 4.4482216),
+    "lb-sec": ("impulse", 4.4482216),
     "lbf-sec": ("impulse", 4.4482216),
     # key length (bits)
-    "bit": ("bits", 1.0), "bits": ("bits", 1.0), "-bit": ("bits", 1.0),
+    "bit": ("bits", 1.0),
+    "bits": ("bits", 1.0),
+    "-bit": ("bits", 1.0),
     # frequency (Hz)
-    "hz": ("frequency", 1.0), "khz": ("frequency", 1e3), "mhz": ("frequency", 1e6), "ghz": ("frequency", 1e9),
+    "hz": ("frequency", 1.0),
+    "khz": ("frequency", 1e3),
+    "mhz": ("frequency", 1e6),
+    "ghz": ("frequency", 1e9),
     "thz": ("frequency", 1e12),
     # power (W)
-    "w": ("power", 1.0), "mw": ("power", 1e-3), "kw": ("power", 1e3), "dbm": ("power_dbm", 1.0),
+    "w": ("power", 1.0),
+    "mw": ("power", 1e-3),
+    "kw": ("power", 1e3),
+    "dbm": ("power_dbm", 1.0),
     # computing performance
-    "wt": ("app", 1.0), "weighted teraflops": ("app", 1.0), "tpp": ("tpp", 1.0), "tflops": ("flops", 1e12),
-    "gflops": ("flops", 1e9), "teraflops": ("flops", 1e12),
+    "wt": ("app", 1.0),
+    "weighted teraflops": ("app", 1.0),
+    "tpp": ("tpp", 1.0),
+    "tflops": ("flops", 1e12),
+    "gflops": ("flops", 1e9),
+    "teraflops": ("flops", 1e12),
     # data rate (bit/s)
-    "gbit/s": ("rate", 1e9), "gbps": ("rate", 1e9), "mbit/s": ("rate", 1e6), "mbps": ("rate", 1e6),
-    "kbit/s": ("rate", 1e3), "kbps": ("rate", 1e3), "msps": ("samples", 1e6), "gsps": ("samples", 1e9),
+    "gbit/s": ("rate", 1e9),
+    "gbps": ("rate", 1e9),
+    "mbit/s": ("rate", 1e6),
+    "mbps": ("rate", 1e6),
+    "kbit/s": ("rate", 1e3),
+    "kbps": ("rate", 1e3),
+    "msps": ("samples", 1e6),
+    "gsps": ("samples", 1e9),
     # temperature (K)
-    "k": ("temperature", 1.0), "°c": ("temperature_c", 1.0), "℃": ("temperature_c", 1.0),
+    "k": ("temperature", 1.0),
+    "°c": ("temperature_c", 1.0),
+    "℃": ("temperature_c", 1.0),
     # speed, pressure, time, others
-    "m/s": ("speed", 1.0), "km/h": ("speed", 1 / 3.6), "knots": ("speed", 0.514444), "mach": ("mach", 1.0),
-    "mpa": ("pressure", 1e6), "kpa": ("pressure", 1e3), "pa": ("pressure", 1.0), "psi": ("pressure", 6894.757),
-    "bar": ("pressure", 1e5), "ms": ("time", 1e-3), "s": ("time", 1.0), "ns": ("time", 1e-9),
-    "ps": ("time", 1e-12), "hours": ("time", 3600.0), "hour": ("time", 3600.0), "h": ("time", 3600.0),
-    "minutes": ("time", 60.0), "rpm": ("rotation", 1.0), "%": ("percent", 1.0), "percent": ("percent", 1.0),
-    "db": ("db", 1.0), "v": ("voltage", 1.0), "kv": ("voltage", 1e3),
-    "mrad": ("angle", 1e-3), "µrad": ("angle", 1e-6), "urad": ("angle", 1e-6), "g rms": ("acceleration", 1.0),
-    "gy": ("dose", 1.0), "rad": ("dose", 0.01), "mm2": ("area", 1e-6),
+    "m/s": ("speed", 1.0),
+    "km/h": ("speed", 1 / 3.6),
+    "knots": ("speed", 0.514444),
+    "mach": ("mach", 1.0),
+    "mpa": ("pressure", 1e6),
+    "kpa": ("pressure", 1e3),
+    "pa": ("pressure", 1.0),
+    "psi": ("pressure", 6894.757),
+    "bar": ("pressure", 1e5),
+    "ms": ("time", 1e-3),
+    "s": ("time", 1.0),
+    "ns": ("time", 1e-9),
+    "ps": ("time", 1e-12),
+    "hours": ("time", 3600.0),
+    "hour": ("time", 3600.0),
+    "h": ("time", 3600.0),
+    "minutes": ("time", 60.0),
+    "rpm": ("rotation", 1.0),
+    "%": ("percent", 1.0),
+    "percent": ("percent", 1.0),
+    "db": ("db", 1.0),
+    "v": ("voltage", 1.0),
+    "kv": ("voltage", 1e3),
+    "mrad": ("angle", 1e-3),
+    "µrad": ("angle", 1e-6),
+    "urad": ("angle", 1e-6),
+    "g rms": ("acceleration", 1.0),
+    "gy": ("dose", 1.0),
+    "rad": ("dose", 0.01),
+    "mm2": ("area", 1e-6),
 }
 
 _UNIT_ALTERNATION = "|".join(sorted((re.escape(u) for u in UNITS if "_" not in u), key=len, reverse=True))
 _NUMBER = r"(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)(?:\s*[x×]\s*10\^?(?P<exp>[−-]?[0-9]+))?"
 QUANTITY = re.compile(rf"{_NUMBER}\s?(?P<unit>{_UNIT_ALTERNATION})(?![A-Za-z0-9])", re.I)
 KEY_LENGTH = re.compile(
-    r"\b(?P<alg>AES|RSA|ECC|ECDSA|ECDH|DH|DES|3DES|ChaCha20|Blowfish|Twofish|Camellia|SM4|curve)[\s\-]?(?P<bits>[0-9]{2,5})\b", re.I
+    r"\b(?P<alg>AES|RSA|ECC|ECDSA|ECDH|DH|DES|3DES|ChaCha20|Blowfish|Twofish|Camellia|SM4|curve)[\s\-]?(?P<bits>[0-9]{2,5})\b",
+    re.I,
 )
 # comparison words in paragraphs, nearest before the number
 _COMPARATORS = (
@@ -66,6 +140,12 @@ _COMPARATORS = (
     (re.compile(r"(equal to or (more|greater) than|or more|at least|not less than|≥)\s*$", re.I), ">="),
     (re.compile(r"(less than|below|under|lower than|fewer than)\s*$", re.I), "<"),
     (re.compile(r"(not exceeding|equal to or less than|or less|up to|at most|≤)\s*$", re.I), "<="),
+)
+
+# comparison words right after the number: "16 bit or more", "10 kg or less"
+_TRAILING = (
+    (re.compile(r"^\s*(\([^)]*\)\s*)?(or more|or greater|or higher|and above|or above|minimum)\b", re.I), ">="),
+    (re.compile(r"^\s*(\([^)]*\)\s*)?(or less|or lower|and below|or below|maximum)\b", re.I), "<="),
 )
 
 
@@ -102,7 +182,9 @@ def quantities(text: str) -> list[Quantity]:
         if dimension == "temperature_c":
             dimension, value = "temperature", value + 273.15
         before = text[max(0, match.start() - 40) : match.start()]
+        after = text[match.end() : match.end() + 20]
         comparator = next((op for pattern, op in _COMPARATORS if pattern.search(before)), "")
+        comparator = comparator or next((op for pattern, op in _TRAILING if pattern.match(after)), "")
         found.append(Quantity(value, dimension, match.group(0), comparator))
     for match in KEY_LENGTH.finditer(text):
         found.append(Quantity(float(match["bits"]), "bits", match.group(0)))

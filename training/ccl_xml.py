@@ -48,7 +48,9 @@ SECTION_MARKERS = (
     ("reporting", re.compile(r"^Reporting Requirements\b", re.I)),
     ("list", re.compile(r"^List of Items Controlled\b", re.I)),
 )
-CONTROL_LINE = re.compile(r"^(?:Control\(s\):?\s*)?(?P<row>[A-Z]{2}(?:,? (?:and )?[A-Z]{2})* appl(?:y|ies) to .+)$", re.S)
+CONTROL_LINE = re.compile(
+    r"^(?:Control\(s\):?\s*)?(?P<row>[A-Z]{2}(?:,? (?:and )?[A-Z]{2})* appl(?:y|ies) to .+)$", re.S
+)
 ITAR_POINTER = re.compile(r"subject to the ITAR", re.I)
 RESERVED = re.compile(r"^\[?Reserved\]?\.?$|through [a-z.]+\s*\[Reserved\]", re.I)
 

@@ -1,0 +1,320 @@
+"""The Classifier: one description in, ranked ECCN suggestions (or EAR99) out, in pipeline order.
+
+facts (``facts.py``) → retrieve (``retrieve.py``) → rank (``features.py``, ``rank.py``) → rules
+(``rules/``) → result (``result.py``). ``classify_many`` encodes a whole batch in one encoder call.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from classifier.corpus import DEFAULT_DIR, Corpus
+from classifier.dense import DEFAULT_INDEX_DIR, DenseIndex, Encoder
+from classifier.documents import Document, build_documents
+from classifier.eccn import EAR99
+from classifier.facts import Facts, read_facts
+from classifier.features import candidate_features, head_features, query_features
+from classifier.lexical import LexicalIndex, tokenize
+from classifier.quantities import Quantity, quantities
+from classifier.rank import DEFAULT_PATH as RANKER_PATH
+from classifier.rank import Ranker
+from classifier.result import Classification, MTCRMatch, RuledOut, Suggestion
+from classifier.retrieve import Candidate, Retriever
+
+log = logging.getLogger(__name__)
+MAX_TEXT_CHARS = 20_000
+MTCR_SIMILARITY = 0.55
+CONSIDERED = 5  # entries listed as considered under an EAR99 answer
+
+
+class InputError(ValueError):
+    """A description the engine cannot classify (empty, not text, absurdly long)."""
+
+
+@dataclass
+class SearchIndex:
+    """Everything retrieval needs, built from the corpus and the encoder (and cached on disk)."""
+
+    docs: list[Document]
+    dense: DenseIndex
+    headings: DenseIndex
+    heading_ids: list[str]
+    lexical: LexicalIndex
+
+    @classmethod
+    def open(cls, corpus: Corpus, encoder: Encoder, directory: Path = DEFAULT_INDEX_DIR) -> SearchIndex:
+        docs = build_documents(corpus)
+        corpus_hash = corpus.manifest["files"]["ccl.json"]
+        dense = DenseIndex.open(directory / "paragraphs", docs, encoder, corpus_hash)
+        heading_docs = [
+            Document(
+                id=e["eccn"],
+                eccn=e["eccn"],
+                kind="heading",
+                text=e["heading"],
+                paragraph=e["heading"],
+                heading=e["heading"],
+                depth=0,
+                leaf=True,
+            )
+            for e in corpus.ccl["entries"]
+        ]
+        headings = DenseIndex.open(directory / "headings", heading_docs, encoder, corpus_hash)
+        return cls(docs, dense, headings, [d.id for d in heading_docs], LexicalIndex(docs))
+
+
+@dataclass
+class Scored:
+    """One description on its way through the ranker."""
+
+    candidates: list[Candidate]
+    doc_heads: list[str]  # the ECCN entry of each candidate
+    heads: list[str]  # the candidate entries, in head-row order
+    mtcr: list[Candidate]
+    ranked: list[tuple[str, float]] = field(default_factory=list)  # best entries with their scores
+    ear99: float = 0.0
+    rows: list[int] = field(default_factory=list)  # candidates of the ranked entries
+    shown: dict[str, Candidate] = field(default_factory=dict)  # the paragraph shown for each ranked entry
+
+
+def _check_text(text: object) -> str:
+    if not isinstance(text, str):
+        raise InputError(f"a description must be text, got {type(text).__name__}")
+    stripped = text.strip()
+    if not stripped:
+        raise InputError("the description is empty: describe the item (what it is, what it does, key specifications)")
+    if len(stripped) > MAX_TEXT_CHARS:
+        raise InputError(f"the description has {len(stripped):,} characters; shorten it to at most {MAX_TEXT_CHARS:,}")
+    return stripped
+
+
+class Classifier:
+    def __init__(self, corpus: Corpus, encoder: Encoder, index: SearchIndex, ranker: Ranker | None) -> None:
+        self.corpus = corpus
+        self.encoder = encoder
+        self.index = index
+        self.ranker = ranker
+        self._thresholds: list[list[Quantity]] = [quantities(d.paragraph) for d in index.docs]
+        self.retriever = Retriever(index.docs, index.dense, index.lexical, self._thresholds)
+        self._doc_tokens = [frozenset(tokenize(d.paragraph)) for d in index.docs]
+        self._heading_matrix = index.headings.matrix()
+        self._heading_pos = {h: i for i, h in enumerate(index.heading_ids)}
+
+    @classmethod
+    def load(
+        cls,
+        corpus_dir: Path | str = DEFAULT_DIR,
+        index_dir: Path | str = DEFAULT_INDEX_DIR,
+        model_path: str | None = None,
+        ranker_path: Path | str = RANKER_PATH,
+    ) -> Classifier:
+        """The embedded corpus and default model, offline; builds the search index on first use."""
+        started = time.time()
+        ranker = Ranker.load(Path(ranker_path))
+        clf = cls.unranked(corpus_dir, index_dir, model_path)
+        clf.ranker = ranker
+        trained_with = ranker.card.get("model_hash")
+        if trained_with and trained_with != clf.encoder.fingerprint:
+            log.warning("the ranker was trained with another embedding model; retrain it with training.train_ranker")
+        log.info("classifier ready in %.1f s", time.time() - started)
+        return clf
+
+    @classmethod
+    def unranked(
+        cls,
+        corpus_dir: Path | str = DEFAULT_DIR,
+        index_dir: Path | str = DEFAULT_INDEX_DIR,
+        model_path: str | None = None,
+    ) -> Classifier:
+        """Corpus, encoder and search index without a ranker: what training and baselines need."""
+        corpus = Corpus(corpus_dir)
+        encoder = Encoder(model_path)
+        return cls(corpus, encoder, SearchIndex.open(corpus, encoder, Path(index_dir)), None)
+
+    # -- public API ----------------------------------------------------------------------------
+    def classify(self, text: str, top_k: int = 5, **facts: Any) -> Classification:
+        return self.classify_many([text], top_k=top_k, **facts)[0]
+
+    def classify_many(self, texts: list[str], top_k: int = 5, **facts: Any) -> list[Classification]:
+        """Classify a batch with one encoder call; ``facts`` (destination=..., ...) apply to every text."""
+        if top_k < 1:
+            raise InputError("top_k must be at least 1")
+        if self.ranker is None:
+            raise RuntimeError("this Classifier has no ranker; use Classifier.load() or train one")
+        cleaned = [_check_text(t) for t in texts]
+        if not cleaned:
+            return []
+        read = [read_facts(t).with_overrides(**facts) for t in cleaned]
+        vectors = self.encoder.encode(cleaned)
+        scored = self.score_candidates(read, vectors, keep=max(top_k, CONSIDERED))
+        return [self._result(f, q, top_k) for f, q in zip(read, scored, strict=True)]
+
+    # -- stages ----------------------------------------------------------------------------------
+    def score_candidates(self, facts: list[Facts], vectors: np.ndarray, keep: int) -> list[Scored]:
+        """Per description: the ``keep`` best entries with the ranker's score, the paragraph to show for
+        each, and the EAR99 probability; one predict call per model for the whole batch."""
+        assert self.ranker is not None
+        neighbours = self.ranker.memory.neighbours(vectors)
+        all_cands = self.retriever.candidates(facts, vectors, neighbours)
+        queries, doc_blocks, head_blocks = [], [], []
+        for f, cands, vec, near in zip(facts, all_cands, vectors, neighbours, strict=True):
+            eccn_cands = [c for c in cands if self.index.docs[c.doc].kind != "mtcr"]
+            doc_heads = [self.index.docs[c.doc].eccn for c in eccn_cands]
+            doc_rows = self.features(f, eccn_cands, vec, near)
+            heads, head_rows = head_features(doc_rows, doc_heads)
+            mtcr = [c for c in cands if self.index.docs[c.doc].kind == "mtcr"]
+            queries.append(Scored(eccn_cands, doc_heads, heads, mtcr))
+            doc_blocks.append(doc_rows)
+            head_blocks.append(head_rows)
+        head_scores = self.ranker.predict_proba(np.concatenate(head_blocks))
+        bounds = np.cumsum([0, *(len(b) for b in head_blocks)])
+        spans = list(zip(bounds[:-1], bounds[1:], strict=True))
+        ear99 = self.ranker.ear99_probability(
+            np.stack([query_features(head_scores[a:b], rows) for (a, b), rows in zip(spans, head_blocks, strict=True)])
+        )
+        shown_rows = []
+        for q, (a, b), p_ear99, rows in zip(queries, spans, ear99, doc_blocks, strict=True):
+            scores = head_scores[a:b]
+            q.ranked = [(q.heads[i], float(scores[i])) for i in np.argsort(-scores, kind="stable")[:keep]]
+            q.ear99 = float(p_ear99)
+            wanted = {h for h, _ in q.ranked}
+            q.rows = [i for i, h in enumerate(q.doc_heads) if h in wanted]
+            shown_rows.append(rows[q.rows])
+        paragraph_scores = self.ranker.paragraph_scores(np.concatenate(shown_rows))
+        start = 0
+        for q in queries:  # the paragraph shown for an entry: its candidate with the best paragraph score
+            best: dict[str, tuple[float, Candidate]] = {}
+            for i, score in zip(q.rows, paragraph_scores[start : start + len(q.rows)], strict=True):
+                head = q.doc_heads[i]
+                if head not in best or score > best[head][0]:
+                    best[head] = (float(score), q.candidates[i])
+            start += len(q.rows)
+            q.shown = {h: c for h, (_, c) in best.items()}
+        return queries
+
+    def features(
+        self, facts: Facts, cands: list[Candidate], vector: np.ndarray, neighbours: list[tuple[str, float]]
+    ) -> np.ndarray:
+        heads = {self.index.docs[c.doc].eccn for c in cands}
+        positions = [self._heading_pos[h] for h in heads if h in self._heading_pos]
+        sims = self._heading_matrix[positions] @ vector if positions else np.zeros(0)
+        heading_sim = {self.index.heading_ids[p]: float(s) for p, s in zip(positions, sims, strict=True)}
+        return candidate_features(facts, cands, self.index.docs, self._thresholds, heading_sim, neighbours)
+
+    def _result(self, facts: Facts, scored: Scored, top_k: int) -> Classification:
+        assert self.ranker is not None
+        docs = self.index.docs
+        ranked = scored.ranked
+        query_tokens = frozenset(tokenize(facts.text))
+        confidences = self.ranker.confidence([s for _, s in ranked])
+        suggestions = [
+            self._suggestion(facts, query_tokens, scored.shown[head], score, float(conf), scored.doc_heads.count(head))
+            for (head, score), conf in zip(ranked, confidences, strict=True)
+        ]
+        top_conf = suggestions[0].confidence if suggestions else 0.0
+        if scored.ear99 > top_conf:
+            suggestions = [self._ear99(suggestions, scored.ear99), *suggestions]
+        mtcr = [
+            MTCRMatch(
+                docs[c.doc].id.removeprefix("MTCR "),
+                docs[c.doc].heading.rsplit("Category ", 1)[-1].rstrip(")"),
+                docs[c.doc].paragraph,
+                round(c.dense_score, 3),
+            )
+            for c in scored.mtcr
+            if c.dense_score >= MTCR_SIMILARITY
+        ]
+        return Classification(
+            text=facts.text,
+            suggestions=suggestions[:top_k],
+            mtcr_matches=sorted(mtcr, key=lambda m: -m.similarity)[:3],
+            facts=_facts_dict(facts),
+            provenance=self.provenance(),
+        )
+
+    def _suggestion(
+        self, facts: Facts, query_tokens: frozenset[str], cand: Candidate, score: float, conf: float, support: int
+    ) -> Suggestion:
+        doc = self.index.docs[cand.doc]
+        return Suggestion(
+            eccn=doc.id,
+            confidence=round(conf, 4),
+            paragraph_id=doc.id,
+            paragraph=doc.paragraph,
+            heading=doc.heading,
+            reasons=self._reasons(facts, query_tokens, cand, support),
+            score=round(score, 4),
+        )
+
+    def _reasons(self, facts: Facts, query_tokens: frozenset[str], cand: Candidate, support: int) -> list[str]:
+        doc = self.index.docs[cand.doc]
+        reasons = []
+        if cand.dense_rank < 1000:
+            reasons.append(
+                f"meaning close to the paragraph (similarity {cand.dense_score:.2f}, rank {cand.dense_rank})"
+            )
+        shared = sorted(self._doc_tokens[cand.doc] & query_tokens)
+        if shared:
+            reasons.append("shared terms: " + ", ".join(shared[:8]))
+        for q in facts.quantities:
+            for t in self._thresholds[cand.doc]:
+                if t.comparator and t.dimension == q.dimension:
+                    verdict = "meets" if q.satisfies(t) else "does not meet"
+                    reasons.append(f"{q.text} {verdict} the threshold '{t.comparator} {t.text}'")
+        if facts.uses_crypto and doc.eccn[:5] in ("5A002", "5D002", "5A992", "5D992", "5A004", "5E002"):
+            reasons.append("encryption terms in the description: " + ", ".join(facts.crypto_terms[:5]))
+        if facts.mass_market_terms and doc.eccn[:5] in ("5A992", "5D992"):
+            reasons.append("mass-market terms: " + ", ".join(facts.mass_market_terms[:5]))
+        if doc.eccn[2] == "9":
+            reasons.append("anti-terrorism catch-all entry (x9xx): applies when no stricter entry fits")
+        if support > 1:
+            reasons.append(f"{support} paragraphs of {doc.eccn} were retrieved")
+        return reasons
+
+    def _ear99(self, suggestions: list[Suggestion], p_ear99: float) -> Suggestion:
+        considered = []
+        for s in suggestions[:CONSIDERED]:
+            misses = [r for r in s.reasons if "does not meet" in r]
+            why = (
+                "; ".join(misses)
+                if misses
+                else (f"weak match: {s.confidence:.0%} likely, against {p_ear99:.0%} that no CCL entry applies")
+            )
+            considered.append(RuledOut(s.eccn, s.paragraph_id, s.confidence, why))
+        return Suggestion(
+            eccn=EAR99,
+            confidence=round(p_ear99, 4),
+            paragraph_id="",
+            paragraph=(
+                "EAR99: subject to the EAR but not described by any ECCN on the Commerce Control List "
+                "(15 CFR 734.3(c)). This is not the same as 'not subject to the EAR'."
+            ),
+            heading="Items subject to the EAR not elsewhere specified on the CCL",
+            reasons=["no CCL paragraph matched strongly enough; the closest are listed as considered"],
+            considered=considered,
+            score=round(p_ear99, 4),
+        )
+
+    def provenance(self) -> dict[str, Any]:
+        assert self.ranker is not None
+        return {
+            "corpus_edition": self.corpus.edition,
+            "corpus_manifest_sha256": self.corpus.manifest["files"]["ccl.json"],
+            "model_name": self.encoder.name,
+            "model_hash": self.encoder.fingerprint,
+            "ranker_version": self.ranker.version,
+            "ranker_trained_at": self.ranker.card.get("trained_at", ""),
+        }
+
+
+def _facts_dict(facts: Facts) -> dict[str, Any]:
+    """The facts that were found (read or given), for the result and the rationale record."""
+    data = {name: getattr(facts, name) for name in facts.__dataclass_fields__ if name != "text"}
+    data["quantities"] = [q.text for q in facts.quantities]
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in data.items() if v not in (None, (), [], {}, False)}

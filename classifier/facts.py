@@ -1,0 +1,134 @@
+"""Stage 1: facts read from a description, overridable by explicit arguments.
+
+Quantities with units (payload, range, total impulse, key lengths, frequencies, APP/TPP), cues that
+tell what kind of item it is (software, technology, material), encryption cues (algorithms,
+protocols, "encrypts", key management), mass-market cues (retail, distributors, consumer), cues that
+the cryptography is limited to authentication, copy protection or banking, and the transaction facts
+a person adds (destination, end user, values for de minimis). The ranker and the rules read these
+named facts; nothing downstream parses the description again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from classifier.quantities import KEY_LENGTH, Quantity, quantities
+
+CRYPTO = re.compile(
+    r"\b(encrypt\w*|decrypt\w*|crypto\w*|cipher\w*|aes|aes-?\d+|rsa|ecc|ecdh|ecdsa|diffie|ipsec|ssl|tls|https|"
+    r"vpn|wpa2|wpa3|wpa|ssh|sftp|macsec|openvpn|wireguard|pgp|openpgp|srtp|kyber|dilithium|post-quantum|"
+    r"key management|key exchange|secure element|hsm|hardware security module|fips 140|bitlocker|tpm|"
+    r"self-encrypting|sed|tcg opal|end-to-end|e2ee|qkd|quantum key)\b",
+    re.I,
+)
+MASS_MARKET = re.compile(
+    r"\b(retail\w*|consumer\w*|mass[- ]market|sold (?:at|through|via|in|on|online)|distribut\w+|off[- ]the[- ]shelf|"
+    r"app stores?|play store|download\w*|e-commerce|online stores?|big-box|published pric\w+|list pric\w+|"
+    r"catalogue|catalog|home users?|household|user[- ]install\w*|not modifiable|cannot be (?:easily )?changed|"
+    r"smartphone|laptop|tablet|smart ?tv|game console|home router)\b",
+    re.I,
+)
+NOT_MASS_MARKET = re.compile(
+    r"\b(government|classified|military|defen[cs]e|ministr\w+|custom\w*|direct sales|negotiated|"
+    r"only to|approved carriers|integrators?|type-1|high-assurance|source code)\b",
+    re.I,
+)
+CRYPTO_LIMITED = re.compile(
+    r"\b(authentication only|only for authentication|digital signature only|copy protection|drm|"
+    r"digital rights management|banking use|money transactions|fare collection|oam|operations, administration|"
+    r"management (?:plane|interface) only|ssh management only|only for management)\b",
+    re.I,
+)
+CRYPTANALYTIC = re.compile(r"\b(cryptanaly\w+|password[- ]crack\w*|defeat\w* encryption|brute[- ]force)\b", re.I)
+FORENSIC = re.compile(
+    r"\b(forensic\w*|extract\w* (?:raw )?data|bypass\w* (?:the )?(?:lock|passcode)|unlock\w* phones?)\b", re.I
+)
+SOFTWARE = re.compile(r"\b(software|firmware|app|application|source code|program|sdk|library|plug-in|os)\b", re.I)
+TECHNOLOGY = re.compile(
+    r"\b(technology|know-how|technical data|design data|drawings|documentation|process data|training)\b", re.I
+)
+MATERIAL = re.compile(
+    r"\b(powder|alloy|fib(?:er|re)s?|prepreg|resin|chemical|cas |drums?|cylinders? of|toxin|virus|bacteri\w+|"
+    r"wafer|ingot|granules)\b",
+    re.I,
+)
+EVERYDAY = re.compile(
+    r"\b(mug|t-shirt|shirt|apparel|furniture|chair|table|sofa|toy|teddy|plush|garden hose|hose|kitchen|knife|cookware|"
+    r"pan|kettle|blender|shoes|footwear|wine|food|soap|cosmetic\w*|book|paper|pens?|umbrella|stroller|tent|mattress|"
+    r"sheets|pet|dog|cat|golf|tennis|yoga|dumbbell|lamp|bulbs?|wall clock|faucet|tiles|paint|pallets?|boxes)\b",
+    re.I,
+)
+
+RANGE_CONTEXT = re.compile(r"\b(range|distance|radius|reach)\b", re.I)
+PAYLOAD_CONTEXT = re.compile(r"\b(payload|carry|carrying|lift|warhead)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Named facts about one classification request; explicit arguments override parsed ones."""
+
+    text: str
+    quantities: tuple[Quantity, ...] = ()
+    key_lengths: tuple[int, ...] = ()
+    crypto_terms: tuple[str, ...] = ()
+    mass_market_terms: tuple[str, ...] = ()
+    not_mass_market_terms: tuple[str, ...] = ()
+    crypto_limited_terms: tuple[str, ...] = ()
+    cryptanalytic: bool = False
+    forensic: bool = False
+    is_software: bool = False
+    is_technology: bool = False
+    is_material: bool = False
+    everyday_terms: tuple[str, ...] = ()
+    payload_kg: float | None = None
+    range_km: float | None = None
+    destination: str | None = None
+    end_user: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def uses_crypto(self) -> bool:
+        return bool(self.crypto_terms)
+
+    def with_overrides(self, **overrides: Any) -> Facts:
+        """Explicit facts from the caller win over what was read from the text (None leaves a fact as read)."""
+        known = {k: v for k, v in overrides.items() if v is not None and k in self.__dataclass_fields__}
+        extra = {k: v for k, v in overrides.items() if v is not None and k not in self.__dataclass_fields__}
+        return replace(self, **known, extra={**self.extra, **extra})
+
+
+def _terms(pattern: re.Pattern[str], text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(m.group(0).lower() for m in pattern.finditer(text)))
+
+
+def _near(text: str, quantity: Quantity, context: re.Pattern[str], window: int = 40) -> bool:
+    at = text.find(quantity.text)
+    return at >= 0 and bool(context.search(text[max(0, at - window) : at + len(quantity.text) + window]))
+
+
+def read_facts(text: str) -> Facts:
+    """Everything stage 1 can read from a description."""
+    found = tuple(quantities(text))
+    payload = next((q.value for q in found if q.dimension == "mass" and _near(text, q, PAYLOAD_CONTEXT)), None)
+    if payload is None:
+        payload = next((q.value for q in found if q.dimension == "mass"), None)
+    distance = next((q.value for q in found if q.dimension == "length" and _near(text, q, RANGE_CONTEXT)), None)
+    return Facts(
+        text=text,
+        quantities=found,
+        key_lengths=tuple(int(m["bits"]) for m in KEY_LENGTH.finditer(text)),
+        crypto_terms=_terms(CRYPTO, text),
+        mass_market_terms=_terms(MASS_MARKET, text),
+        not_mass_market_terms=_terms(NOT_MASS_MARKET, text),
+        crypto_limited_terms=_terms(CRYPTO_LIMITED, text),
+        cryptanalytic=bool(CRYPTANALYTIC.search(text)),
+        forensic=bool(FORENSIC.search(text)),
+        is_software=bool(SOFTWARE.search(text)),
+        is_technology=bool(TECHNOLOGY.search(text)),
+        is_material=bool(MATERIAL.search(text)),
+        everyday_terms=_terms(EVERYDAY, text),
+        payload_kg=payload,
+        range_km=distance,
+    )

@@ -1,0 +1,98 @@
+"""Stage 3: the trained ranker: scikit-learn estimators over ``features.HEAD_FEATURE_NAMES``.
+
+``predict_proba`` scores each candidate ECCN entry (probability that it is the right one);
+``paragraph_scores`` picks which of an entry's paragraphs to show (the exact paragraph);
+``confidence`` maps a query's best score to a calibrated probability of being right (isotonic,
+fitted on cross-validated scores); ``ear99_probability`` says how likely EAR99 is the answer, and
+EAR99 comes first when it is likelier than the best entry. Saved with joblib
+under ``models/`` beside a card that says what it was trained on and how well it did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.isotonic import IsotonicRegression
+
+from classifier.examples import ExampleMemory
+from classifier.features import FEATURE_NAMES, HEAD_FEATURE_NAMES
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "models" / "ranker.joblib"
+RANKER_VERSION = "3"
+
+
+class RankerError(RuntimeError):
+    """A ranker file that is missing or was trained on other features."""
+
+
+def new_estimator(random_state: int = 0) -> HistGradientBoostingClassifier:
+    return HistGradientBoostingClassifier(
+        max_iter=250,
+        learning_rate=0.06,
+        max_leaf_nodes=15,
+        min_samples_leaf=20,
+        l2_regularization=1.0,
+        random_state=random_state,
+    )
+
+
+@dataclass
+class Ranker:
+    model: HistGradientBoostingClassifier  # over HEAD_FEATURE_NAMES: is this entry the answer?
+    paragraph_model: HistGradientBoostingClassifier | None  # over FEATURE_NAMES: is this the paragraph?
+    calibrator: IsotonicRegression
+    ear99_model: Any  # over QUERY_FEATURE_NAMES: is EAR99 the answer? (a calibrated logistic regression)
+    memory: ExampleMemory
+    feature_names: tuple[str, ...] = HEAD_FEATURE_NAMES
+    paragraph_feature_names: tuple[str, ...] = FEATURE_NAMES
+    card: dict[str, Any] = field(default_factory=dict)
+    version: str = RANKER_VERSION
+
+    def predict_proba(self, features: np.ndarray) -> np.ndarray:
+        """Score of each candidate entry row (probability it is correct, before calibration)."""
+        if len(features) == 0:
+            return np.zeros(0)
+        return np.asarray(self.model.predict_proba(features)[:, 1])
+
+    def paragraph_scores(self, features: np.ndarray) -> np.ndarray:
+        """Score of each candidate paragraph row for being the exact paragraph within its entry."""
+        if len(features) == 0 or self.paragraph_model is None:
+            return np.zeros(len(features))
+        return np.asarray(self.paragraph_model.predict_proba(features)[:, 1])
+
+    def confidence(self, scores: np.ndarray | list[float]) -> np.ndarray:
+        """Calibrated probability that an answer with this score is right."""
+        values = np.asarray(scores, dtype=float)
+        if values.size == 0:
+            return values
+        return np.clip(np.asarray(self.calibrator.predict(values)), 0.0, 1.0)
+
+    def ear99_probability(self, features: np.ndarray) -> np.ndarray:
+        """Probability that EAR99 is the answer, per description row of QUERY_FEATURE_NAMES."""
+        if len(features) == 0:
+            return np.zeros(0)
+        return np.asarray(self.ear99_model.predict_proba(features)[:, 1])
+
+    def save(self, path: Path = DEFAULT_PATH) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        joblib.dump(self, path)
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_PATH) -> Ranker:
+        if not path.exists():
+            raise RankerError(f"{path} is missing; train it with `python -m training.train_ranker`.")
+        try:
+            ranker = joblib.load(path)
+        except Exception as err:  # an unpickling error names library internals; say what to do instead
+            raise RankerError(
+                f"{path} cannot be loaded with the installed libraries ({type(err).__name__}: {err}); "
+                "retrain it with `python -m training.train_ranker`."
+            ) from err
+        if not isinstance(ranker, Ranker) or tuple(ranker.feature_names) != HEAD_FEATURE_NAMES:
+            raise RankerError(f"{path} was trained on other features; retrain with `python -m training.train_ranker`.")
+        return ranker

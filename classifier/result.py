@@ -1,0 +1,75 @@
+"""Stage 5: what a classification returns: suggestions, findings, evidence and provenance.
+
+Plain dataclasses with ``to_dict`` so the CLI (``--json``), the batch writer, the app and the
+rationale record all show the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+NOTICE = "Suggestions support, and do not replace, a person's classification decision under the EAR."
+
+
+@dataclass
+class RuledOut:
+    """An ECCN that was considered for an EAR99 answer, and why it was not kept."""
+
+    eccn: str
+    paragraph_id: str
+    confidence: float
+    why: str
+
+
+@dataclass
+class Suggestion:
+    eccn: str  # normalized ECCN paragraph id, or "EAR99"
+    confidence: float  # calibrated probability that this answer is right, in [0, 1]
+    paragraph_id: str
+    paragraph: str  # the CCL text that matched
+    heading: str
+    reasons: list[str] = field(default_factory=list)
+    considered: list[RuledOut] = field(default_factory=list)  # EAR99 only
+    score: float = 0.0  # the ranker's raw score, for ordering and audits
+
+    @property
+    def head(self) -> str:
+        return self.eccn.split(".")[0]
+
+
+@dataclass
+class Finding:
+    rule: str  # stable id: "encryption", "de_minimis", "mtcr_category_1", ...
+    triggered: bool
+    outcome: str
+    citation: str
+    explanation: str
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class MTCRMatch:
+    item: str  # "2.c"
+    category: str  # "I" or "II"
+    text: str
+    similarity: float
+
+
+@dataclass
+class Classification:
+    text: str
+    suggestions: list[Suggestion]
+    findings: list[Finding] = field(default_factory=list)
+    mtcr_matches: list[MTCRMatch] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    license: dict[str, Any] | None = None
+    provenance: dict[str, Any] = field(default_factory=dict)
+    notice: str = NOTICE
+
+    @property
+    def top(self) -> Suggestion:
+        return self.suggestions[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

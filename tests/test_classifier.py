@@ -1,0 +1,83 @@
+"""The classifier end to end, on the real corpus, model and ranker."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifier.engine import Classifier, InputError
+
+
+@pytest.mark.parametrize(
+    "everyday",
+    [
+        "Ceramic coffee mug with company logo",
+        "Cotton T-shirt, size L",
+        "Oak bookshelf with five shelves",
+        "Plush toy rabbit for toddlers",
+        "Garden hose 30 m with brass fittings",
+        "Kitchen knife set in wooden block",
+    ],
+)
+def test_everyday_goods_come_out_ear99(classifier: Classifier, everyday: str) -> None:
+    result = classifier.classify(everyday)
+    assert result.top.eccn == "EAR99"
+    assert result.top.considered, "an EAR99 answer lists the ECCNs it considered"
+    assert all(c.why for c in result.top.considered)
+
+
+def test_a_consumer_wifi_router_is_mass_market_encryption(classifier: Classifier) -> None:
+    result = classifier.classify("Dual-band Wi-Fi 6 home router with WPA3, sold in electronics stores")
+    assert result.top.eccn == "5A992.c"
+    assert any("encryption" in r for r in result.top.reasons)
+
+
+def test_a_supercomputer_above_70_wt_is_4a003b(classifier: Classifier) -> None:
+    result = classifier.classify("High performance computing cluster with an Adjusted Peak Performance of 120 WT")
+    assert result.top.eccn == "4A003.b"
+    assert any("meets the threshold" in r for r in result.top.reasons)
+
+
+def test_five_suggestions_are_five_different_entries(classifier: Classifier) -> None:
+    result = classifier.classify("Uncooled thermal imaging camera core 640x512, 30 Hz", top_k=5)
+    heads = [s.head for s in result.suggestions]
+    assert len(heads) == 5 and len(set(heads)) == 5
+    for s in result.suggestions:
+        assert 0.0 <= s.confidence <= 1.0
+        assert s.paragraph and s.heading
+        assert s.eccn == "EAR99" or s.paragraph_id.startswith(s.head)
+    confidences = [s.confidence for s in result.suggestions if s.eccn != "EAR99"]
+    assert confidences == sorted(confidences, reverse=True)
+
+
+def test_classify_many_gives_the_same_answers_as_classify(classifier: Classifier) -> None:
+    texts = ["GPS receiver module for drones", "Hydrazine monopropellant for satellites", "Leather sofa"]
+    batch = classifier.classify_many(texts, top_k=3)
+    for text, result in zip(texts, batch, strict=True):
+        single = classifier.classify(text, top_k=3)
+        assert [s.eccn for s in result.suggestions] == [s.eccn for s in single.suggestions]
+
+
+def test_results_carry_provenance_and_the_notice(classifier: Classifier) -> None:
+    result = classifier.classify("Fiber optic gyro for marine navigation")
+    assert result.provenance["corpus_edition"] == classifier.corpus.edition
+    assert len(result.provenance["model_hash"]) == 64
+    assert "do not replace" in result.notice
+    assert result.to_dict()["suggestions"][0]["eccn"] == result.top.eccn
+
+
+@pytest.mark.parametrize(("bad", "message"), [("", "empty"), ("   ", "empty"), ("x" * 20_001, "shorten")])
+def test_bad_descriptions_are_refused_with_a_reason(classifier: Classifier, bad: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        classifier.classify(bad)
+
+
+def test_top_k_must_be_positive(classifier: Classifier) -> None:
+    with pytest.raises(InputError):
+        classifier.classify("router", top_k=0)
+
+
+def test_a_missile_description_retrieves_its_mtcr_item(classifier: Classifier) -> None:
+    result = classifier.classify(
+        "Solid propellant rocket motor with total impulse of 1.5 x 10^6 N-s for a 300 km missile"
+    )
+    assert any(m.item.startswith("2") for m in result.mtcr_matches)
