@@ -105,6 +105,16 @@ class Corpus:
     def countries(self) -> dict[str, Any]:
         return self._read("countries.json")  # type: ignore[no-any-return]
 
+    def rule_table(self, name: str) -> dict[str, Any]:
+        """A rule table from ``corpus/rules/`` (e.g. "de_minimis"), transcribed from the cited sources."""
+        return self._rule_tables[name]
+
+    @cached_property
+    def _rule_tables(self) -> dict[str, dict[str, Any]]:
+        return {
+            p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((self.directory / "rules").glob("*.json"))
+        }
+
     @cached_property
     def country_table(self) -> Countries:
         return Countries(self.countries)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from classifier.corpus import DEFAULT_DIR, Corpus
+from classifier.countries import Country, UnknownCountry
 from classifier.dense import DEFAULT_INDEX_DIR, DenseIndex, Encoder
 from classifier.documents import Document, build_documents
 from classifier.eccn import EAR99
@@ -24,8 +25,10 @@ from classifier.lexical import LexicalIndex, tokenize
 from classifier.quantities import Quantity, quantities
 from classifier.rank import DEFAULT_PATH as RANKER_PATH
 from classifier.rank import Ranker
-from classifier.result import Classification, MTCRMatch, RuledOut, Suggestion
+from classifier.result import Classification, Finding, MTCRMatch, RuledOut, Suggestion
 from classifier.retrieve import Candidate, Retriever
+from classifier.rules import apply_rules
+from classifier.rules.de_minimis import DeMinimisInputError
 
 log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 20_000
@@ -138,11 +141,15 @@ class Classifier:
         return cls(corpus, encoder, SearchIndex.open(corpus, encoder, Path(index_dir)), None)
 
     # -- public API ----------------------------------------------------------------------------
-    def classify(self, text: str, top_k: int = 5, **facts: Any) -> Classification:
-        return self.classify_many([text], top_k=top_k, **facts)[0]
+    def classify(self, text: str, top_k: int = 5, *, rules: bool = True, **facts: Any) -> Classification:
+        return self.classify_many([text], top_k=top_k, rules=rules, **facts)[0]
 
-    def classify_many(self, texts: list[str], top_k: int = 5, **facts: Any) -> list[Classification]:
-        """Classify a batch with one encoder call; ``facts`` (destination=..., ...) apply to every text."""
+    def classify_many(
+        self, texts: list[str], top_k: int = 5, *, rules: bool = True, **facts: Any
+    ) -> list[Classification]:
+        """Classify a batch with one encoder call; ``facts`` (destination=..., ...) apply to every text.
+
+        ``rules=False`` returns the ranker's answer alone (for evaluation); every finding is then absent."""
         if top_k < 1:
             raise InputError("top_k must be at least 1")
         if self.ranker is None:
@@ -150,10 +157,22 @@ class Classifier:
         cleaned = [_check_text(t) for t in texts]
         if not cleaned:
             return []
-        read = [read_facts(t).with_overrides(**facts) for t in cleaned]
+        try:
+            read = [read_facts(t).with_overrides(**facts) for t in cleaned]
+        except ValueError as err:
+            raise InputError(str(err)) from err
+        destination = self._destination(read[0].destination)
         vectors = self.encoder.encode(cleaned)
         scored = self.score_candidates(read, vectors, keep=max(top_k, CONSIDERED))
-        return [self._result(f, q, top_k) for f, q in zip(read, scored, strict=True)]
+        return [self._result(f, q, top_k, destination, rules) for f, q in zip(read, scored, strict=True)]
+
+    def _destination(self, name: str | None) -> Country | None:
+        if name is None:
+            return None
+        try:
+            return self.corpus.country_table.resolve(name)
+        except UnknownCountry as err:
+            raise InputError(str(err)) from err
 
     # -- stages ----------------------------------------------------------------------------------
     def score_candidates(self, facts: list[Facts], vectors: np.ndarray, keep: int) -> list[Scored]:
@@ -207,7 +226,9 @@ class Classifier:
         heading_sim = {self.index.heading_ids[p]: float(s) for p, s in zip(positions, sims, strict=True)}
         return candidate_features(facts, cands, self.index.docs, self._thresholds, heading_sim, neighbours)
 
-    def _result(self, facts: Facts, scored: Scored, top_k: int) -> Classification:
+    def _result(
+        self, facts: Facts, scored: Scored, top_k: int, destination: Country | None, rules: bool
+    ) -> Classification:
         assert self.ranker is not None
         docs = self.index.docs
         ranked = scored.ranked
@@ -217,9 +238,9 @@ class Classifier:
             self._suggestion(facts, query_tokens, scored.shown[head], score, float(conf), scored.doc_heads.count(head))
             for (head, score), conf in zip(ranked, confidences, strict=True)
         ]
-        top_conf = suggestions[0].confidence if suggestions else 0.0
-        if scored.ear99 > top_conf:
-            suggestions = [self._ear99(suggestions, scored.ear99), *suggestions]
+        # EAR99 takes its place by probability: first when likelier than every entry, else further down
+        at = next((i for i, s in enumerate(suggestions) if s.confidence < scored.ear99), len(suggestions))
+        suggestions.insert(at, self._ear99(suggestions[at:], scored.ear99))
         mtcr = [
             MTCRMatch(
                 docs[c.doc].id.removeprefix("MTCR "),
@@ -230,9 +251,18 @@ class Classifier:
             for c in scored.mtcr
             if c.dense_score >= MTCR_SIMILARITY
         ]
+        findings: list[Finding] = []
+        license_view: dict[str, Any] | None = None
+        if rules:
+            try:
+                suggestions, findings, license_view = apply_rules(facts, suggestions, self.corpus, destination)
+            except DeMinimisInputError as err:
+                raise InputError(str(err)) from err
         return Classification(
             text=facts.text,
             suggestions=suggestions[:top_k],
+            findings=findings,
+            license=license_view,
             mtcr_matches=sorted(mtcr, key=lambda m: -m.similarity)[:3],
             facts=_facts_dict(facts),
             provenance=self.provenance(),

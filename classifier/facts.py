@@ -24,7 +24,7 @@ CRYPTO = re.compile(
     re.I,
 )
 MASS_MARKET = re.compile(
-    r"\b(retail\w*|consumer\w*|mass[- ]market|sold (?:at|through|via|in|on|online)|distribut\w+|off[- ]the[- ]shelf|"
+    r"\b(retail\w*|consumer\w*|mass[- ]market|sold (?:at|through|via|in|on|online)|distributors?|off[- ]the[- ]shelf|"
     r"app stores?|play store|download\w*|e-commerce|online stores?|big-box|published pric\w+|list pric\w+|"
     r"catalogue|catalog|home users?|household|user[- ]install\w*|not modifiable|cannot be (?:easily )?changed|"
     r"smartphone|laptop|tablet|smart ?tv|game console|home router)\b",
@@ -45,7 +45,16 @@ CRYPTANALYTIC = re.compile(r"\b(cryptanaly\w+|password[- ]crack\w*|defeat\w* enc
 FORENSIC = re.compile(
     r"\b(forensic\w*|extract\w* (?:raw )?data|bypass\w* (?:the )?(?:lock|passcode)|unlock\w* phones?)\b", re.I
 )
-SOFTWARE = re.compile(r"\b(software|firmware|app|application|source code|program|sdk|library|plug-in|os)\b", re.I)
+SOFTWARE = re.compile(
+    r"\b(software|firmware|apps?|application|source code|program|sdk|librar(?:y|ies)|plug-ins?|os|browser|"
+    r"operating system|driver|toolkit)\b",
+    re.I,
+)
+NO_CRYPTO = re.compile(
+    r"\b(no|without|non-?)[- ](?:data )?(encryption|crypto\w*|encrypted)\b"
+    r"|\b(encryption|crypto\w*) (?:disabled|removed|none)\b",
+    re.I,
+)
 TECHNOLOGY = re.compile(
     r"\b(technology|know-how|technical data|design data|drawings|documentation|process data|training)\b", re.I
 )
@@ -61,8 +70,24 @@ EVERYDAY = re.compile(
     re.I,
 )
 
-RANGE_CONTEXT = re.compile(r"\b(range|distance|radius|reach)\b", re.I)
-PAYLOAD_CONTEXT = re.compile(r"\b(payload|carry|carrying|lift|warhead)\b", re.I)
+RANGE_CONTEXT = re.compile(r"\b(range|distance|radius|reach|fly|flies|flight|to|over|up to)\b", re.I)
+PAYLOAD_CONTEXT = re.compile(r"\b(payload|carry|carries|carrying|lift|lifts|warhead|deliver\w*)\b", re.I)
+NAUTICAL = 1.852  # km per nautical mile: "300 nm range" means nautical miles, not nanometres
+
+
+# facts a caller may give explicitly, with what each means
+EXPLICIT_FACTS = {
+    "destination": "country of destination (name or ISO code)",
+    "end_user": "end user name",
+    "payload_kg": "payload in kg (MTCR)",
+    "range_km": "range in km (MTCR)",
+    "total_value": "value of the foreign-made item (de minimis)",
+    "us_content_value": "value of U.S.-origin controlled content (de minimis)",
+    "us_content_eccns": "ECCNs of the U.S.-origin content (de minimis)",
+    "enc_authorization": "ENC authorization of U.S. encryption content: b1, b2, b3 or public-source (de minimis)",
+    "mass_market": "the item meets the Cryptography Note (True/False)",
+    "data_confidentiality": "the cryptography provides data confidentiality (True/False)",
+}
 
 
 @dataclass(frozen=True)
@@ -71,7 +96,7 @@ class Facts:
 
     text: str
     quantities: tuple[Quantity, ...] = ()
-    key_lengths: tuple[int, ...] = ()
+    key_lengths: tuple[tuple[str, int], ...] = ()  # (algorithm, bits): ("AES", 256)
     crypto_terms: tuple[str, ...] = ()
     mass_market_terms: tuple[str, ...] = ()
     not_mass_market_terms: tuple[str, ...] = ()
@@ -93,7 +118,12 @@ class Facts:
         return bool(self.crypto_terms)
 
     def with_overrides(self, **overrides: Any) -> Facts:
-        """Explicit facts from the caller win over what was read from the text (None leaves a fact as read)."""
+        """Explicit facts from the caller win over what was read from the text (None leaves a fact as read).
+
+        Unknown names raise ValueError listing the accepted ones, so a typo is not silently ignored."""
+        unknown = sorted(set(overrides) - set(EXPLICIT_FACTS))
+        if unknown:
+            raise ValueError(f"unknown fact(s) {', '.join(unknown)}; accepted: {', '.join(EXPLICIT_FACTS)}")
         known = {k: v for k, v in overrides.items() if v is not None and k in self.__dataclass_fields__}
         extra = {k: v for k, v in overrides.items() if v is not None and k not in self.__dataclass_fields__}
         return replace(self, **known, extra={**self.extra, **extra})
@@ -108,18 +138,31 @@ def _near(text: str, quantity: Quantity, context: re.Pattern[str], window: int =
     return at >= 0 and bool(context.search(text[max(0, at - window) : at + len(quantity.text) + window]))
 
 
+def _range_km(text: str, found: tuple[Quantity, ...]) -> float | None:
+    """The stated range: a distance near a range word, with "nm" read as nautical miles there."""
+    for q in found:
+        if q.dimension != "length" or not _near(text, q, RANGE_CONTEXT, window=25):
+            continue
+        if re.search(r"\bnm\b", q.text, re.I):
+            number = re.match(r"[0-9][0-9,]*(?:\.[0-9]+)?", q.text)
+            return float(number.group(0).replace(",", "")) * NAUTICAL if number else None
+        if q.value >= 1.0:  # metres and millimetres are sizes, not ranges
+            return q.value
+    return None
+
+
 def read_facts(text: str) -> Facts:
     """Everything stage 1 can read from a description."""
     found = tuple(quantities(text))
     payload = next((q.value for q in found if q.dimension == "mass" and _near(text, q, PAYLOAD_CONTEXT)), None)
     if payload is None:
         payload = next((q.value for q in found if q.dimension == "mass"), None)
-    distance = next((q.value for q in found if q.dimension == "length" and _near(text, q, RANGE_CONTEXT)), None)
+    distance = _range_km(text, found)
     return Facts(
         text=text,
         quantities=found,
-        key_lengths=tuple(int(m["bits"]) for m in KEY_LENGTH.finditer(text)),
-        crypto_terms=_terms(CRYPTO, text),
+        key_lengths=tuple((m["alg"].upper(), int(m["bits"])) for m in KEY_LENGTH.finditer(text)),
+        crypto_terms=() if NO_CRYPTO.search(text) else _terms(CRYPTO, text),
         mass_market_terms=_terms(MASS_MARKET, text),
         not_mass_market_terms=_terms(NOT_MASS_MARKET, text),
         crypto_limited_terms=_terms(CRYPTO_LIMITED, text),

@@ -21,6 +21,7 @@ from typing import Any
 from training.ccl_xml import parse_ccl
 from training.countries import build_countries
 from training.mtcr_annex import parse_mtcr_annex
+from training.rule_tables import check_rule_tables
 from training.supplements_xml import parse_supplements
 from training.xml_text import SourceError
 
@@ -130,6 +131,7 @@ def build(out: Path = CORPUS, ccl_path: Path | None = None, edition: str | None 
         "sources": sources,
         "files": {name: sha256(out / name) for name in outputs},
     }
+    manifest["rule_tables"] = check_rule_tables(out)
     write_json(out / "MANIFEST.json", manifest)
     return manifest
 

@@ -68,8 +68,8 @@ def baseline_report(rankings: list[tuple[list[str], float]], golds: list[str], t
     return report(golds, ranked, confidences)
 
 
-def classifier_report(clf: Classifier, examples: list[Example]) -> Report:
-    results = clf.classify_many([e.text for e in examples], top_k=5)
+def classifier_report(clf: Classifier, examples: list[Example], rules: bool = True) -> Report:
+    results = clf.classify_many([e.text for e in examples], top_k=5, rules=rules)
     rankings = [[s.eccn for s in r.suggestions] for r in results]
     confidences = [r.suggestions[0].confidence for r in results]
     return report([e.gold for e in examples], rankings, confidences)
@@ -89,7 +89,10 @@ def evaluate(clf: Classifier) -> dict[str, dict[str, Report]]:
     results: dict[str, dict[str, Report]] = {}
     for set_name, examples in test_sets.items():
         golds = [e.gold for e in examples]
-        rows = {"classifier (ranker)": classifier_report(clf, examples)}
+        rows = {
+            "classifier (ranker + rules)": classifier_report(clf, examples),
+            "ranker without rules": classifier_report(clf, examples, rules=False),
+        }
         for name, key in BASELINES.items():
             rows[name] = baseline_report(baseline_rankings(clf, examples, key), golds, thresholds[name])
         results[set_name] = rows

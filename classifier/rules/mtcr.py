@@ -1,0 +1,200 @@
+"""Rules ``mtcr_category_1`` and ``mtcr_category_2``.
+
+Category I (MTCR Annex Items 1 and 2): complete rocket or UAV systems capable of at least the payload
+and range of Item 1, their complete subsystems (Item 2: stages, re-entry vehicles, rocket motors at or
+above the total impulse of Item 2(c), guidance sets, thrust vector control, safing/arming/fuzing/firing)
+and production facilities for them. Thresholds are read from ``corpus/mtcr_annex.json``; licensing policy
+from ``corpus/rules/mtcr.json``. Category II: an entry with the MT reason for control (15 CFR 742.5).
+"""
+
+from __future__ import annotations
+
+import re
+
+from classifier.quantities import Quantity, quantities
+from classifier.result import Finding
+from classifier.rules.base import RuleContext, finding
+
+SYSTEM = re.compile(
+    r"\b(rockets?|missiles?|launch vehicles?|sounding rockets?|uavs?|unmanned aerial|unmanned air|"
+    r"drones?|cruise missiles?|target drones?|uas|unmanned aircraft)\b",
+    re.I,
+)
+SUBSYSTEMS = {  # MTCR Annex Item 2 sub-items and the words exporters use for them
+    "2.a": re.compile(r"\b(rocket stages?|individual stages?|first stage|second stage|upper stage)\b", re.I),
+    "2.b": re.compile(r"\b(re-?entry vehicles?|heat shields? for re-?entry)\b", re.I),
+    "2.c": re.compile(
+        r"\b(rocket (?:engines?|motors?)|solid (?:propellant|rocket) motors?|liquid (?:propellant|rocket) engines?)\b",
+        re.I,
+    ),
+    "2.d": re.compile(r"\bguidance sets?\b", re.I),
+    "2.e": re.compile(r"\bthrust vector control\b", re.I),
+    "2.f": re.compile(r"\b(safing|arming|fuzing|fuze|firing mechanisms?)\b", re.I),
+}
+FACILITY = re.compile(
+    r"\b(production (?:facilit\w+|lines?|plants?)|turn-?key (?:plant|factory)|manufacturing plant)\b", re.I
+)
+SPACE_LAUNCH = re.compile(r"\b(space launch|launch vehicles?|orbital launch|satellite launch)\b", re.I)
+
+
+def _threshold(annex: dict[str, dict], item: str, dimension_unit: str) -> Quantity | None:
+    """A threshold the MTCR Annex states for an item, as a Quantity (500 kg, 300 km, 1.1 × 10^6 N-sec)."""
+    for t in annex[item]["thresholds"]:
+        found = quantities(t["text"])
+        if found and t["unit"] == dimension_unit:
+            return found[0]
+    return None
+
+
+def _policy(ctx: RuleContext, facility: bool, space_launch: bool) -> str:
+    table = ctx.corpus.rule_table("mtcr")
+    policy = table["policy"]
+    parts = [policy["presumption_of_denial"], policy["us_2024"]]
+    if ctx.destination is not None:
+        member = ctx.destination.in_group(table["partner_group"])
+        parts.append(
+            f"{ctx.destination.name} is {'' if member else 'not '}in Country Group {table['partner_group']} "
+            f"(MTCR partners){'' if member else ': no case-by-case partner review under the 2024 policy'}."
+        )
+    if facility:
+        parts.append(
+            "This is a production facility: complete Category I production facilities are excluded from "
+            "case-by-case review and are not to be transferred."
+        )
+    if space_launch:
+        parts.append("Space launch vehicle items for vetted partner space programs are reviewed case by case.")
+    parts.append(policy["itar"])
+    return " ".join(parts)
+
+
+def category_1(ctx: RuleContext) -> list[Finding]:
+    annex = {i["id"]: i for i in ctx.corpus.mtcr_annex["items"]}
+    table = ctx.corpus.rule_table("mtcr")
+    f = ctx.facts
+    payload_limit = _threshold(annex, table["payload_item"], "kg")
+    range_limit = _threshold(annex, table["payload_item"], "km")
+    impulse_limit = _threshold(annex, table["impulse_item"], "N-sec")
+    assert payload_limit and range_limit and impulse_limit, "MTCR Annex thresholds missing from the corpus"
+    citation = f"22 CFR 121.16 (MTCR Annex) Item 1 and Item 2, Category I; {table['missile_definition']['citation']}"
+    is_system = bool(SYSTEM.search(f.text))
+    facility = bool(FACILITY.search(f.text))
+    space_launch = bool(SPACE_LAUNCH.search(f.text))
+    payload, distance = f.payload_kg, f.range_km
+    used = {
+        "payload_kg": payload,
+        "range_km": distance,
+        "payload_threshold_kg": payload_limit.value,
+        "range_threshold_km": range_limit.value,
+    }
+
+    capable = (
+        payload is not None
+        and distance is not None
+        and payload >= payload_limit.value
+        and distance >= range_limit.value
+    )
+    if is_system and capable:
+        change = ctx.demote(("EAR99",), "an MTCR Category I system is not an EAR99 item; it is most likely on the USML")
+        return [
+            finding(
+                "mtcr_category_1",
+                True,
+                "MTCR Category I system: strong presumption of denial",
+                citation,
+                f"A rocket or UAV system delivering {payload:g} kg to {distance:g} km meets Item 1 "
+                f"(at least {payload_limit.text} to at least {range_limit.text}). "
+                + _policy(ctx, facility, space_launch)
+                + (f" {change}." if change else ""),
+                **used,
+            )
+        ]
+
+    below = payload is not None and distance is not None and not capable
+    for item, pattern in SUBSYSTEMS.items():
+        if not pattern.search(f.text):
+            continue
+        if item == "2.c":
+            impulses = [q for q in f.quantities if q.dimension == "impulse"]
+            if not impulses or max(q.value for q in impulses) < impulse_limit.value:
+                continue
+            used["total_impulse_ns"] = max(q.value for q in impulses)
+        if below:
+            continue  # Note (1) to Item 2: subsystems for systems below Item 1 are treated as Category II
+        return [
+            finding(
+                "mtcr_category_1",
+                True,
+                f"MTCR Category I complete subsystem (Annex Item {item})",
+                f"22 CFR 121.16 (MTCR Annex) Item {item.replace('.', '(', 1)}), Category I",
+                f"The description names an Item {item} subsystem usable in Item 1 systems: "
+                f"{annex[item]['text'][:160]}. " + _policy(ctx, facility, space_launch),
+                **used,
+            )
+        ]
+
+    if is_system:
+        missing = [n for n, v in (("payload", payload), ("range", distance)) if v is None]
+        why = (
+            f"{'and '.join(missing)} not stated"
+            if missing
+            else f"{payload:g} kg / {distance:g} km is below {payload_limit.text} / {range_limit.text}"
+        )
+        return [
+            finding(
+                "mtcr_category_1",
+                False,
+                "not MTCR Category I",
+                citation,
+                f"A rocket or UAV, but Item 1 needs at least {payload_limit.text} payload to at least "
+                f"{range_limit.text} ({why}).",
+                **used,
+            )
+        ]
+    return [
+        finding(
+            "mtcr_category_1",
+            False,
+            "not MTCR Category I",
+            citation,
+            "No complete rocket or UAV system, Item 2 subsystem or production facility is described.",
+        )
+    ]
+
+
+def category_2(ctx: RuleContext) -> list[Finding]:
+    table = ctx.corpus.rule_table("mtcr")
+    top = ctx.top
+    if top is None or top.eccn == "EAR99":
+        return [
+            finding(
+                "mtcr_category_2",
+                False,
+                "no MT reason for control",
+                table["category_2_policy"]["citation"],
+                "The top suggestion carries no MT reason for control.",
+            )
+        ]
+    rows = ctx.corpus.controls_for(top.eccn)
+    mt = [r for r in rows if "MT" in r["reasons"]]
+    if not mt:
+        return [
+            finding(
+                "mtcr_category_2",
+                False,
+                "no MT reason for control",
+                table["category_2_policy"]["citation"],
+                f"{top.eccn} carries no MT reason for control.",
+            )
+        ]
+    return [
+        finding(
+            "mtcr_category_2",
+            True,
+            f"{top.eccn} is controlled for missile technology (MT)",
+            f"15 CFR 742.5; {table['category_2_policy']['citation']}",
+            f"{mt[0]['control_text']} → {', '.join(mt[0]['columns']) or mt[0]['country_chart_text']}. "
+            "Applications are reviewed case by case for a material contribution to missile proliferation "
+            "(MTCR Category II items carry the MT reason).",
+            eccn=top.eccn,
+        )
+    ]
