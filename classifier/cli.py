@@ -12,11 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 from classifier.corpus import Corpus, CorpusError, UnknownId
+from classifier.countries import UnknownCountry
+from classifier.report import render_classification, render_de_minimis, render_license
+from classifier.result import NOTICE
 from classifier.show import describe, render_text
 
-NOT_LEGAL_ADVICE = (
-    "Suggestions and lookups support, and do not replace, a person's classification decision under the EAR."
-)
+NOT_LEGAL_ADVICE = NOTICE
 
 
 def _print_json(data: Any) -> None:
@@ -27,8 +28,7 @@ def cmd_show(args: argparse.Namespace, corpus: Corpus) -> int:
     try:
         data = describe(corpus, args.id)
     except UnknownId as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+        return _error(err)
     if args.json:
         _print_json(data)
     else:
@@ -54,16 +54,120 @@ def cmd_corpus_info(args: argparse.Namespace, corpus: Corpus) -> int:
     return 0
 
 
+def _error(message: object) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def cmd_classify(args: argparse.Namespace, corpus: Corpus) -> int:
+    from classifier.engine import Classifier, InputError
+
+    facts = {
+        "destination": args.destination,
+        "end_user": args.end_user,
+        "total_value": args.total_value,
+        "us_content_value": args.us_content_value,
+        "us_content_eccns": args.us_content_eccn or None,
+        "payload_kg": args.payload_kg,
+        "range_km": args.range_km,
+        "mass_market": args.mass_market,
+    }
+    try:
+        result = Classifier.load(corpus_dir=corpus.directory).classify(
+            args.text, top_k=args.top_k, **{k: v for k, v in facts.items() if v is not None}
+        )
+    except InputError as err:
+        return _error(err)
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        print(render_classification(result))
+    return 0
+
+
+def cmd_license(args: argparse.Namespace, corpus: Corpus) -> int:
+    from classifier.rules.license import license_view
+
+    try:
+        view = license_view(corpus, args.id, args.destination)
+    except (UnknownId, UnknownCountry) as err:
+        return _error(err)
+    if args.json:
+        _print_json(view)
+    else:
+        print(render_license(view))
+    return 0
+
+
+def cmd_de_minimis(args: argparse.Namespace, corpus: Corpus) -> int:
+    from classifier.eccn import ECCN, InvalidECCN
+    from classifier.rules.de_minimis import DeMinimisInputError, decide
+
+    try:
+        eccns = [ECCN.normalize(e) for e in args.us_content_eccn or []]
+        decision = decide(
+            corpus, args.total_value, args.us_content_value, args.destination, eccns, args.enc_authorization
+        )
+    except (DeMinimisInputError, UnknownCountry, InvalidECCN) as err:
+        return _error(err)
+    if args.json:
+        _print_json(decision.to_dict())
+    else:
+        print(render_de_minimis(decision.to_dict()))
+    return 0
+
+
+def _yes_no(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("yes", "y", "true", "1"):
+        return True
+    if lowered in ("no", "n", "false", "0"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected yes or no, got {text!r}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m classifier",
         description="Export-classification assistant for the US Commerce Control List. " + NOT_LEGAL_ADVICE,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    classify = sub.add_parser("classify", help="suggest ECCNs (or EAR99) for a product description, with rule findings")
+    classify.add_argument("text", help="the product description")
+    classify.add_argument("--top-k", type=int, default=5, help="number of suggestions (default 5)")
+    classify.add_argument("--destination", help="country of destination: adds the license view and MTCR partner check")
+    classify.add_argument("--end-user", help="end user name (recorded with the facts)")
+    classify.add_argument("--total-value", type=float, help="value of the foreign-made item (de minimis)")
+    classify.add_argument("--us-content-value", type=float, help="value of U.S.-origin controlled content (de minimis)")
+    classify.add_argument("--us-content-eccn", action="append", help="ECCN of U.S.-origin content (repeatable)")
+    classify.add_argument("--payload-kg", type=float, help="payload in kg (MTCR)")
+    classify.add_argument("--range-km", type=float, help="range in km (MTCR)")
+    classify.add_argument("--mass-market", type=_yes_no, help="yes/no: the item meets the Cryptography Note")
+    classify.add_argument("--json", action="store_true", help="print one JSON object")
+    classify.set_defaults(func=cmd_classify)
     show = sub.add_parser("show", help="show an ECCN or paragraph with its text, notes, controls and exceptions")
     show.add_argument("id", help="an ECCN or paragraph id, e.g. 5A002, 5A002.a.1, 3a001a5b2")
     show.add_argument("--json", action="store_true", help="print one JSON object")
     show.set_defaults(func=cmd_show)
+    lic = sub.add_parser("license", help="is a license required for an ECCN paragraph to a destination?")
+    lic.add_argument("id", help="ECCN or paragraph id, or EAR99")
+    lic.add_argument("--destination", required=True, help="country name or ISO code")
+    lic.add_argument("--json", action="store_true", help="print one JSON object")
+    lic.set_defaults(func=cmd_license)
+    dm = sub.add_parser(
+        "de-minimis", help="is a foreign-made item with U.S. content subject to the EAR? (15 CFR 734.4)"
+    )
+    dm.add_argument("--total-value", type=float, required=True, help="value of the foreign-made item")
+    dm.add_argument("--us-content-value", type=float, required=True, help="value of its U.S.-origin controlled content")
+    dm.add_argument("--destination", required=True, help="country name or ISO code")
+    dm.add_argument("--us-content-eccn", action="append", help="ECCN of U.S.-origin content (repeatable)")
+    dm.add_argument(
+        "--enc-authorization",
+        choices=["b1", "b2", "b3", "public-source"],
+        help="ENC authorization of U.S.-origin 5A002/5D002/5A004 content (15 CFR 734.4(b))",
+    )
+    dm.add_argument("--json", action="store_true", help="print one JSON object")
+    dm.set_defaults(func=cmd_de_minimis)
     info = sub.add_parser("corpus-info", help="edition, counts and sources of the embedded regulation")
     info.add_argument("--json", action="store_true", help="print one JSON object")
     info.set_defaults(func=cmd_corpus_info)
@@ -80,5 +184,4 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return func(args, Corpus())
     except CorpusError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+        return _error(err)

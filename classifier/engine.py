@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 20_000
 MTCR_SIMILARITY = 0.55
 CONSIDERED = 5  # entries listed as considered under an EAR99 answer
+EAR99_SHOWN = 0.05  # below this probability EAR99 is not listed unless it comes first
 
 
 class InputError(ValueError):
@@ -240,7 +241,8 @@ class Classifier:
         ]
         # EAR99 takes its place by probability: first when likelier than every entry, else further down
         at = next((i for i, s in enumerate(suggestions) if s.confidence < scored.ear99), len(suggestions))
-        suggestions.insert(at, self._ear99(suggestions[at:], scored.ear99))
+        if at == 0 or scored.ear99 >= EAR99_SHOWN:
+            suggestions.insert(at, self._ear99(suggestions[at:], scored.ear99))
         mtcr = [
             MTCRMatch(
                 docs[c.doc].id.removeprefix("MTCR "),

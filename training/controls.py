@@ -54,11 +54,15 @@ def parse_control_row(control: str, chart: str, eccn: str) -> dict[str, Any]:
     conditional = bool(except_text and CONDITION_WORDS.search(except_text))
     entire = bool(re.match(r"^(?:the )?entire entry", applies_to, re.I))
     columns = [f"{r.upper()} {n}" for r, n in COLUMN.findall(f"{chart} {control}")]
+    # references to other ECCNs ("... see 9A120") are cross-references, not the scope of this row
+    own = [ref for ref in paragraph_refs(applies_to, eccn) if ref.split(".")[0] == eccn]
     return {
         "reasons": reasons,
         "entire_entry": entire,
-        "paragraphs": [] if entire else paragraph_refs(applies_to, eccn),
-        "except": paragraph_refs(except_text, eccn) if except_text and not conditional else [],
+        "paragraphs": [] if entire else own,
+        "except": [r for r in paragraph_refs(except_text, eccn) if r.split(".")[0] == eccn]
+        if except_text and not conditional
+        else [],
         "conditions": except_text if conditional else "",
         "columns": list(dict.fromkeys(columns)),
         "control_text": control,

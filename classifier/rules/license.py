@@ -38,11 +38,19 @@ def _worded_row(text: str, country: Country) -> bool | None:
     return hit
 
 
-def _exceptions(corpus: Corpus, entry: dict[str, Any], country: Country) -> list[dict[str, Any]]:
+def _exceptions(corpus: Corpus, entry: dict[str, Any], item: ECCN, country: Country) -> list[dict[str, Any]]:
+    """The entry's list-based exceptions that may cover this paragraph (those scoped to other paragraphs left out)."""
     catalogue = {sym: e for e in corpus.countries["license_exceptions"] for sym in e["symbols"]}
     out = []
     for symbol, exc in entry["license_exceptions"].items():
         if not exc["available"]:
+            continue
+        scoped = [ECCN.parse(p) for p in exc["paragraphs"] if ECCN.is_valid(p)]
+        if (
+            item.path
+            and scoped
+            and not any(item.is_descendant_of(p, strict=False) or p.is_descendant_of(item) for p in scoped)
+        ):
             continue
         first = symbol.split("/")[0]
         section = catalogue.get(first, {}).get("section", "15 CFR part 740")
@@ -122,7 +130,7 @@ def license_view(corpus: Corpus, item: str, destination: str) -> dict[str, Any]:
         "rows": rows,
         "embargo": embargo,
         "footnotes": footnotes,
-        "license_exceptions": _exceptions(corpus, found.entry, country) if required_any else [],
+        "license_exceptions": _exceptions(corpus, found.entry, found.id, country) if required_any else [],
         "explanation": (
             "A license is required for each reason whose column has an X for the destination, unless a license "
             "exception applies to every such reason."

@@ -1,0 +1,86 @@
+"""Category 5 Part 2 and License Exception ENC, case by case."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifier.corpus import Corpus
+from classifier.rules import encryption
+from tests.rule_helpers import context
+
+
+def run(corpus: Corpus, text: str, suggestions: list[str], **kw: object):  # type: ignore[no-untyped-def]
+    ctx = context(corpus, text, suggestions, **kw)
+    (finding,) = encryption.evaluate(ctx)
+    return ctx, finding
+
+
+def test_a_retail_wifi_router_is_mass_market_under_enc_b1(corpus: Corpus) -> None:
+    ctx, f = run(corpus, "Wi-Fi 6 router with WPA3 AES-128, sold at retail stores", ["5A991.c", "5A992.c"])
+    assert f.triggered and f.outcome.startswith("5A992.c") and "740.17(b)(1)" in f.citation
+    assert ctx.top is not None and ctx.top.eccn == "5A992.c"
+    assert "Cryptography Note" in f.citation
+
+
+def test_a_chip_with_a_crypto_engine_sold_through_distributors_is_5a992c_via_b3(corpus: Corpus) -> None:
+    _, f = run(
+        corpus, "Microcontroller chip with AES-256 hardware crypto engine, sold through distributors", ["3A991.a.2"]
+    )
+    assert f.outcome.startswith("5A992.c") and "740.17(b)(3)" in f.citation
+
+
+def test_a_custom_network_encryptor_for_government_networks_stays_5a002(corpus: Corpus) -> None:
+    ctx, f = run(corpus, "Custom network encryptor with AES-256 for government networks", ["5A992.c"])
+    assert f.outcome.startswith("5A002.a.1") and "740.17(b)(2)" in f.citation
+    assert ctx.top is not None and ctx.top.eccn == "5A002.a.1"
+    assert any("placed first by a rule" in r for r in ctx.top.reasons)
+
+
+def test_quantum_key_distribution_is_5a002c(corpus: Corpus) -> None:
+    _, f = run(corpus, "Quantum key distribution system for fiber links", ["5A002.a.1"])
+    assert f.outcome.startswith("5A002.c")
+
+
+def test_consumer_app_is_mass_market_software(corpus: Corpus) -> None:
+    _, f = run(corpus, "Messaging app with end-to-end encryption, free download from app stores", ["5A992.c"])
+    assert f.outcome.startswith("5D992.c")
+
+
+def test_only_56_bit_keys_is_no_described_security_algorithm(corpus: Corpus) -> None:
+    ctx, f = run(corpus, "Legacy serial line encryptor using DES-56 only", ["5A002.a.1", "5A991.b"])
+    assert f.outcome.startswith("not 5A002/5A992") and "Technical Note 2" in f.citation
+    assert ctx.top is not None and ctx.top.eccn == "5A991.b"
+
+
+def test_authentication_only_is_not_data_confidentiality(corpus: Corpus) -> None:
+    ctx, f = run(corpus, "Door access reader using cryptography for authentication only", ["5A002.a.1", "EAR99"])
+    assert f.outcome.startswith("not Category 5 Part 2") and "Technical Note 1" in f.citation
+    assert ctx.top is not None and ctx.top.eccn == "EAR99"
+
+
+def test_forensic_extraction_is_5a004b_and_cryptanalysis_5a004a(corpus: Corpus) -> None:
+    _, forensic = run(corpus, "Phone forensic kit that bypasses the lock screen and extracts raw data", ["3A991.a.2"])
+    assert forensic.outcome.startswith("5A004.b") and "740.17(b)(2)" in forensic.citation
+    _, cracking = run(corpus, "GPU password cracking appliance to defeat encryption of archives", ["4A994.b"])
+    assert cracking.outcome.startswith("5A004.a")
+
+
+def test_mass_market_with_a_64_bit_key_needs_no_report(corpus: Corpus) -> None:
+    _, f = run(corpus, "Toy walkie-talkie with 64-bit AES-64 scrambling sold at retail", ["5A992.c"])
+    assert "No classification request or self-classification report" in f.outcome
+
+
+def test_no_cryptography_does_not_trigger(corpus: Corpus) -> None:
+    _, f = run(corpus, "Unmanaged Ethernet switch, 8 ports, no encryption", ["5A991"])
+    assert not f.triggered and "no cryptography" in f.outcome
+
+
+def test_enc_is_not_available_to_e1_destinations(corpus: Corpus) -> None:
+    _, f = run(corpus, "Wi-Fi router with WPA3, sold at retail", ["5A992.c"], destination="Iran")
+    assert "not available to Iran" in f.outcome
+
+
+@pytest.mark.parametrize(("mass_market", "expected"), [(False, "5A002"), (True, "5A992.c")])
+def test_an_explicit_answer_overrides_the_cues(corpus: Corpus, mass_market: bool, expected: str) -> None:
+    _, f = run(corpus, "Wi-Fi router with WPA3, sold at retail", ["5A992.c"], mass_market=mass_market)
+    assert f.outcome.startswith(expected)
