@@ -12,7 +12,7 @@ TORCH_VERSION := 2.13.0
 # from PyPI is a multi-GB CUDA build). Override for a mirror: make test TORCH_INDEX_URL=...
 TORCH_INDEX_URL ?= https://download.pytorch.org/whl/cpu
 
-.PHONY: app test install corpus index lint
+.PHONY: app test install corpus index lint browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,15 @@ install: $(STAMP)
 app: $(STAMP)
 	$(BIN)/python app.py
 
-test: $(STAMP)
+# The browser test drives Debian's headless Chromium; as root, install it when it is missing.
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	  else echo "note: chromium/chromedriver missing and not root: the browser test will be skipped"; fi; \
+	fi
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 corpus: $(STAMP)

@@ -1,43 +1,212 @@
 """Gradio page: ``python app.py`` serves on 127.0.0.1:7860 (GRADIO_SERVER_NAME / GRADIO_SERVER_PORT honoured).
 
 Nothing is exposed to other hosts unless GRADIO_SERVER_NAME says so. Set ECCN_APP_AUTH="user:password"
-to require a login.
+to require a login. Tabs: Classify, Batch, CCL browser. Scripts can call the running app:
+``gradio_client.Client("http://127.0.0.1:7860").predict("VPN gateway, IPsec", api_name="/classify")``.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
-from classifier.cli import NOT_LEGAL_ADVICE
-from classifier.corpus import Corpus, UnknownId
+from classifier.batch import BatchError, run_batch
+from classifier.corpus import UnknownId
+from classifier.engine import Classifier, InputError
+from classifier.html_view import CSS, findings_html, license_html, suggestions_html
+from classifier.record import write_record
+from classifier.result import NOTICE
 from classifier.show import describe, render_text
 
+MASS_MARKET_CHOICES = ["not stated", "yes", "no"]
 
-def build_app(corpus: Corpus | None = None) -> gr.Blocks:
-    corpus = corpus or Corpus()
 
-    def lookup(text: str) -> str:
-        if not text or not text.strip():
-            return "Type an ECCN or paragraph id, e.g. 5A002 or 3A001.a.5.b.2."
+def _facts(
+    destination: str,
+    end_user: str,
+    total_value: float | None,
+    us_value: float | None,
+    us_eccns: str,
+    mass_market: str,
+    payload_kg: float | None,
+    range_km: float | None,
+) -> dict[str, Any]:
+    facts: dict[str, Any] = {
+        "destination": destination or None,
+        "end_user": end_user or None,
+        "total_value": total_value,
+        "us_content_value": us_value,
+        "payload_kg": payload_kg,
+        "range_km": range_km,
+        "us_content_eccns": [e.strip() for e in (us_eccns or "").split(",") if e.strip()] or None,
+        "mass_market": {"yes": True, "no": False}.get(mass_market or "not stated"),
+    }
+    return {k: v for k, v in facts.items() if v is not None}
+
+
+def build_app(clf: Classifier | None = None) -> gr.Blocks:
+    clf = clf or Classifier.load()
+    corpus = clf.corpus
+    countries = corpus.country_table.names()
+    records_dir = Path(tempfile.mkdtemp(prefix="eccn-records-"))
+
+    def classify_page(
+        description: str,
+        destination: str,
+        end_user: str,
+        total_value: float | None,
+        us_value: float | None,
+        us_eccns: str,
+        mass_market: str,
+        payload_kg: float | None,
+        range_km: float | None,
+    ) -> tuple[str, str, str, list[str] | None, dict[str, Any]]:
+        facts = _facts(destination, end_user, total_value, us_value, us_eccns, mass_market, payload_kg, range_km)
         try:
-            return render_text(describe(corpus, text))
-        except UnknownId as err:
-            return str(err)
+            result = clf.classify(description or "", **facts)
+        except InputError as err:
+            return f'<p class="notice">{err}</p>', "", "", None, {"error": str(err)}
+        stem = f"rationale-{abs(hash((description, tuple(sorted(map(str, facts.items())))))) % 10**10:010d}"
+        record = write_record(result, records_dir, stem, facts)
+        return (
+            suggestions_html(result),
+            findings_html(result),
+            license_html(result.license),
+            [str(record), str(record.with_suffix(".md"))],
+            result.to_dict(),
+        )
+
+    def classify_api(
+        description: str,
+        destination: str = "",
+        end_user: str = "",
+        total_value: float | None = None,
+        us_content_value: float | None = None,
+        top_k: int = 5,
+    ) -> dict[str, Any]:
+        """Classify a description; returns the full result (suggestions, findings, license view, provenance)."""
+        facts = _facts(destination, end_user, total_value, us_content_value, "", "not stated", None, None)
+        try:
+            return clf.classify(description, top_k=int(top_k), **facts).to_dict()
+        except InputError as err:
+            return {"error": str(err)}
+
+    def batch_page(upload: str | None, progress: gr.Progress = gr.Progress()) -> tuple[str | None, str]:  # noqa: B008
+        if not upload:
+            return None, "Upload a CSV, XLSX or JSONL file with a 'description' column."
+        source = Path(upload)
+        output = Path(tempfile.mkdtemp(prefix="eccn-batch-")) / f"{source.stem}-classified{source.suffix}"
+        try:
+            summary = run_batch(
+                clf,
+                source,
+                output,
+                progress=None,
+                on_progress=lambda done, total: progress((done, total) if total else done, desc="classifying rows"),
+            )
+        except BatchError as err:
+            return None, f"Error: {err}"
+        return str(output), f"{summary.rows} rows classified, {summary.errors} with errors (see the 'error' column)."
+
+    def browse(query: str) -> tuple[str, Any]:
+        query = (query or "").strip()
+        if not query:
+            return "Type an ECCN, a paragraph id or words to search.", gr.update(choices=[], value=None)
+        try:
+            return "```\n" + render_text(describe(corpus, query)) + "\n```", gr.update(choices=[], value=None)
+        except UnknownId:
+            pass
+        scores = clf.index.lexical.scores(query)
+        top = [
+            clf.index.docs[i] for i in scores.argsort()[::-1][:15] if scores[i] > 0 and clf.index.docs[i].kind != "mtcr"
+        ]
+        choices = [f"{d.id} — {d.paragraph[:90]}" for d in top]
+        note = f"{len(choices)} paragraphs match; pick one." if choices else "Nothing matches; try other words."
+        return note, gr.update(choices=choices, value=None)
+
+    def open_choice(choice: str | None) -> str:
+        if not choice:
+            return ""
+        return "```\n" + render_text(describe(corpus, choice.split(" — ")[0])) + "\n```"
 
     info = corpus.info()
     with gr.Blocks(title="ECCN classification assistant") as app:
         gr.Markdown(
-            f"# ECCN classification assistant\n**{NOT_LEGAL_ADVICE}**\n\n"
-            f"Commerce Control List edition {info['edition']}: {info['eccns']} ECCNs, {info['paragraphs']} paragraphs."
+            f"# ECCN classification assistant\n<div class='notice'><b>{NOTICE}</b></div>\n\n"
+            f"Commerce Control List edition {info['edition']}: {info['eccns']} ECCNs, "
+            f"{info['paragraphs']} paragraphs. Offline; every suggestion shows its evidence and citation."
         )
+        with gr.Tab("Classify"):
+            description = gr.Textbox(
+                label="Product description",
+                lines=3,
+                elem_id="description",
+                placeholder="e.g. Dual-band Wi-Fi 6 home router with WPA3, sold in electronics stores",
+            )
+            with gr.Accordion("Optional facts", open=False):
+                with gr.Row():
+                    destination = gr.Dropdown(countries, label="Destination", allow_custom_value=True, value=None)
+                    end_user = gr.Textbox(label="End user")
+                with gr.Row():
+                    total_value = gr.Number(label="Value of the foreign-made item (de minimis)", value=None)
+                    us_value = gr.Number(label="U.S.-origin controlled content value", value=None)
+                    us_eccns = gr.Textbox(label="ECCNs of U.S. content (comma separated)")
+                with gr.Row():
+                    mass_market = gr.Radio(
+                        MASS_MARKET_CHOICES,
+                        value="not stated",
+                        label="Sold openly to the public, crypto not changeable (Cryptography Note)?",
+                    )
+                    payload = gr.Number(label="Payload (kg)", value=None)
+                    range_km = gr.Number(label="Range (km)", value=None)
+            run = gr.Button("Classify", variant="primary", elem_id="classify-button")
+            suggestions = gr.HTML(elem_id="suggestions")
+            with gr.Row():
+                findings = gr.HTML(label="Findings")
+                license_view = gr.HTML(label="License")
+            record = gr.File(label="Rationale record (JSON audit record and Markdown memo)", file_count="multiple")
+            with gr.Accordion("Raw result (JSON)", open=False):
+                raw = gr.JSON()
+            inputs = [
+                description,
+                destination,
+                end_user,
+                total_value,
+                us_value,
+                us_eccns,
+                mass_market,
+                payload,
+                range_km,
+            ]
+            outputs = [suggestions, findings, license_view, record, raw]
+            run.click(classify_page, inputs, outputs, api_visibility="private")
+            description.submit(classify_page, inputs, outputs, api_visibility="private")
+        with gr.Tab("Batch"):
+            gr.Markdown(
+                "Upload CSV, XLSX or JSONL with a `description` column (optional `destination`, `id`). "
+                "Every row is kept in order; rows that fail get an `error`."
+            )
+            upload = gr.File(label="Input file", file_types=[".csv", ".xlsx", ".jsonl"], type="filepath")
+            start = gr.Button("Classify file", variant="primary")
+            result_file = gr.File(label="Results")
+            status = gr.Markdown()
+            start.click(batch_page, upload, [result_file, status], api_visibility="private")
         with gr.Tab("CCL browser"):
-            query = gr.Textbox(label="ECCN or paragraph id", placeholder="5A002.a.1")
-            show = gr.Button("Show", variant="primary")
-            result = gr.Textbox(label="Entry", lines=30, buttons=["copy"])
-            show.click(lookup, inputs=query, outputs=result, api_name="show")
-            query.submit(lookup, inputs=query, outputs=result)
+            with gr.Row():
+                query = gr.Textbox(
+                    label="ECCN, paragraph id or words", placeholder="5A002.a.1, or: thermal camera", scale=4
+                )
+                search = gr.Button("Search", scale=1)
+            matches = gr.Dropdown(label="Matching paragraphs", choices=[], interactive=True)
+            shown = gr.Markdown()
+            query.submit(browse, query, [shown, matches], api_visibility="private")
+            search.click(browse, query, [shown, matches], api_visibility="private")
+            matches.change(open_choice, matches, shown, api_visibility="private")
+        gr.api(classify_api, api_name="classify")
     return app
 
 
@@ -48,6 +217,7 @@ def main() -> None:
         server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
         server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
         auth=auth,
+        css=CSS,
     )
 
 

@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from classifier.corpus import Corpus, CorpusError, UnknownId
@@ -78,6 +79,12 @@ def cmd_classify(args: argparse.Namespace, corpus: Corpus) -> int:
         )
     except InputError as err:
         return _error(err)
+    if args.records:
+        from classifier.record import write_record
+
+        given = {k: v for k, v in facts.items() if v is not None}
+        path = write_record(result, args.records, f"classify-{abs(hash(args.text)) % 10**10:010d}", given)
+        print(f"rationale record: {path} and {path.with_suffix('.md')}", file=sys.stderr)
     if args.json:
         _print_json(result.to_dict())
     else:
@@ -117,6 +124,27 @@ def cmd_de_minimis(args: argparse.Namespace, corpus: Corpus) -> int:
     return 0
 
 
+def cmd_batch(args: argparse.Namespace, corpus: Corpus) -> int:
+    from classifier.batch import BatchError, run_batch
+    from classifier.engine import Classifier
+
+    try:
+        summary = run_batch(
+            Classifier.load(corpus_dir=corpus.directory),
+            args.input,
+            args.output,
+            top_k=args.top_k,
+            records=args.records,
+            resume=args.resume,
+            chunk_size=args.chunk_size,
+        )
+    except BatchError as err:
+        return _error(err)
+    resumed = f" (resumed after row {summary.resumed_from})" if summary.resumed_from else ""
+    print(f"{summary.rows} rows classified into {args.output}{resumed}; {summary.errors} with errors", file=sys.stderr)
+    return 1 if summary.errors else 0
+
+
 def _yes_no(text: str) -> bool:
     lowered = text.strip().lower()
     if lowered in ("yes", "y", "true", "1"):
@@ -144,11 +172,20 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--range-km", type=float, help="range in km (MTCR)")
     classify.add_argument("--mass-market", type=_yes_no, help="yes/no: the item meets the Cryptography Note")
     classify.add_argument("--json", action="store_true", help="print one JSON object")
+    classify.add_argument("--records", type=Path, help="also write a JSON audit record and a Markdown memo here")
     classify.set_defaults(func=cmd_classify)
     show = sub.add_parser("show", help="show an ECCN or paragraph with its text, notes, controls and exceptions")
     show.add_argument("id", help="an ECCN or paragraph id, e.g. 5A002, 5A002.a.1, 3a001a5b2")
     show.add_argument("--json", action="store_true", help="print one JSON object")
     show.set_defaults(func=cmd_show)
+    batch = sub.add_parser("batch", help="classify every row of a CSV, XLSX or JSONL file (streaming, resumable)")
+    batch.add_argument("input", type=Path, help="input file with a 'description' column (.csv, .xlsx or .jsonl)")
+    batch.add_argument("--output", type=Path, required=True, help="output file (.csv, .xlsx or .jsonl)")
+    batch.add_argument("--top-k", type=int, default=5, help="suggestions per row (default 5)")
+    batch.add_argument("--records", type=Path, help="write a JSON audit record and a Markdown memo per row here")
+    batch.add_argument("--resume", action="store_true", help="continue an interrupted run of the same input and output")
+    batch.add_argument("--chunk-size", type=int, default=64, help="rows per encoder call (default 64)")
+    batch.set_defaults(func=cmd_batch)
     lic = sub.add_parser("license", help="is a license required for an ECCN paragraph to a destination?")
     lic.add_argument("id", help="ECCN or paragraph id, or EAR99")
     lic.add_argument("--destination", required=True, help="country name or ISO code")

@@ -181,10 +181,17 @@ class Corpus:
             raise UnknownId(str(text), self.nearest_ids(str(eccn)))
         paragraph = self.paragraphs.get(str(eccn)) if eccn.path else None
         ancestors = [self.paragraphs[str(a)] for a in eccn.ancestors if str(a) in self.paragraphs]
-        children = [p for p in entry["paragraphs"] if ECCN.parse(p["id"]).parent == eccn]
-        if not eccn.path:
-            children = [p for p in entry["paragraphs"] if ECCN.parse(p["id"]).depth == 1]
-        return Lookup(eccn, entry, paragraph, ancestors, children)
+        return Lookup(eccn, entry, paragraph, ancestors, self._children.get(str(eccn), []))
+
+    @cached_property
+    def _children(self) -> dict[str, list[dict[str, Any]]]:
+        """Paragraphs by their parent id (an entry's top-level paragraphs under the ECCN itself)."""
+        children: dict[str, list[dict[str, Any]]] = {}
+        for entry in self.ccl["entries"]:
+            for p in entry["paragraphs"]:
+                parent = ECCN.parse(p["id"]).parent
+                children.setdefault(str(parent), []).append(p)
+        return children
 
     def controls_for(self, text: str | ECCN) -> list[dict[str, Any]]:
         """The Control(s) rows of the entry that cover this id ("NS applies to 4A003.b, .c" covers 4A003.b.1).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 EAR99 = "EAR99"
 
@@ -58,13 +59,7 @@ class ECCN:
             return text
         if not isinstance(text, str):
             raise InvalidECCN(text, "not a string")
-        if _EAR99.match(text):
-            return cls(EAR99)
-        match = _HEAD.match(text)
-        if not match:
-            raise InvalidECCN(text)
-        head = match["head"].upper()
-        return cls(head, _split_path(match["rest"], text))
+        return _parse(text)
 
     @staticmethod
     def normalize(text: str) -> str:
@@ -128,3 +123,14 @@ class ECCN:
         if strict and self.path == other.path:
             return False
         return self.path[: len(other.path)] == other.path
+
+
+@lru_cache(maxsize=65536)
+def _parse(text: str) -> ECCN:
+    """Parsing is pure, and the same ids are parsed again and again: cache it."""
+    if _EAR99.match(text):
+        return ECCN(EAR99)
+    match = _HEAD.match(text)
+    if not match:
+        raise InvalidECCN(text)
+    return ECCN(match["head"].upper(), _split_path(match["rest"], text))

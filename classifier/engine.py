@@ -87,7 +87,7 @@ class Scored:
     shown: dict[str, Candidate] = field(default_factory=dict)  # the paragraph shown for each ranked entry
 
 
-def _check_text(text: object) -> str:
+def check_text(text: object) -> str:
     if not isinstance(text, str):
         raise InputError(f"a description must be text, got {type(text).__name__}")
     stripped = text.strip()
@@ -146,26 +146,38 @@ class Classifier:
         return self.classify_many([text], top_k=top_k, rules=rules, **facts)[0]
 
     def classify_many(
-        self, texts: list[str], top_k: int = 5, *, rules: bool = True, **facts: Any
+        self,
+        texts: list[str],
+        top_k: int = 5,
+        *,
+        rules: bool = True,
+        facts_per_text: list[dict[str, Any]] | None = None,
+        **facts: Any,
     ) -> list[Classification]:
-        """Classify a batch with one encoder call; ``facts`` (destination=..., ...) apply to every text.
+        """Classify a batch with one encoder call. ``facts`` (destination=..., ...) apply to every text,
+        ``facts_per_text`` (one dict per text, e.g. a batch row's destination) on top of them.
 
         ``rules=False`` returns the ranker's answer alone (for evaluation); every finding is then absent."""
         if top_k < 1:
             raise InputError("top_k must be at least 1")
         if self.ranker is None:
             raise RuntimeError("this Classifier has no ranker; use Classifier.load() or train one")
-        cleaned = [_check_text(t) for t in texts]
+        if facts_per_text is not None and len(facts_per_text) != len(texts):
+            raise InputError("facts_per_text needs one entry per text")
+        cleaned = [check_text(t) for t in texts]
         if not cleaned:
             return []
         try:
-            read = [read_facts(t).with_overrides(**facts) for t in cleaned]
+            read = [
+                read_facts(t).with_overrides(**{**facts, **(facts_per_text[i] if facts_per_text else {})})
+                for i, t in enumerate(cleaned)
+            ]
         except ValueError as err:
             raise InputError(str(err)) from err
-        destination = self._destination(read[0].destination)
+        destinations = [self._destination(f.destination) for f in read]
         vectors = self.encoder.encode(cleaned)
         scored = self.score_candidates(read, vectors, keep=max(top_k, CONSIDERED))
-        return [self._result(f, q, top_k, destination, rules) for f, q in zip(read, scored, strict=True)]
+        return [self._result(f, q, top_k, d, rules) for f, q, d in zip(read, scored, destinations, strict=True)]
 
     def _destination(self, name: str | None) -> Country | None:
         if name is None:

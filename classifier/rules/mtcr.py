@@ -10,6 +10,7 @@ from ``corpus/rules/mtcr.json``. Category II: an entry with the MT reason for co
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from classifier.quantities import Quantity, quantities
 from classifier.result import Finding
@@ -40,10 +41,15 @@ SPACE_LAUNCH = re.compile(r"\b(space launch|launch vehicles?|orbital launch|sate
 def _threshold(annex: dict[str, dict], item: str, dimension_unit: str) -> Quantity | None:
     """A threshold the MTCR Annex states for an item, as a Quantity (500 kg, 300 km, 1.1 × 10^6 N-sec)."""
     for t in annex[item]["thresholds"]:
-        found = quantities(t["text"])
-        if found and t["unit"] == dimension_unit:
-            return found[0]
+        if t["unit"] == dimension_unit:
+            return _quantity(t["text"])
     return None
+
+
+@lru_cache(maxsize=64)
+def _quantity(text: str) -> Quantity | None:
+    found = quantities(text)
+    return found[0] if found else None
 
 
 def _policy(ctx: RuleContext, facility: bool, space_launch: bool) -> str:

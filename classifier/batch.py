@@ -1,0 +1,383 @@
+"""Batch classification of CSV, XLSX and JSONL files: streaming, ordered, resumable, nothing lost.
+
+Rows are read lazily and classified in chunks (one encoder call per chunk), so memory stays flat for a
+million rows. Every input column is kept, rows stay in order, and a row that cannot be classified
+(empty, unreadable or absurdly long description) gets an ``error`` while the rest go on. Results go to
+``OUTPUT.part.jsonl`` as they are made, with a small progress file; ``--resume`` continues from the
+last finished chunk after a crash, without duplicates or gaps. At the end the part file is written in
+the output's format to a temporary file and renamed over OUTPUT. Cells starting with = + - @ are
+prefixed with an apostrophe in CSV and XLSX output (spreadsheet formula injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from classifier.engine import Classifier, InputError, check_text
+from classifier.facts import EXPLICIT_FACTS
+from classifier.record import write_record
+
+FORMATS = (".csv", ".xlsx", ".jsonl")
+DESCRIPTION_COLUMNS = ("description", "Description", "DESCRIPTION", "product_description", "item_description")
+ADDED = ("eccn", "confidence", "paragraph_id", "heading", "suggestions", "findings", "license_required", "error")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CHUNK = 64
+
+
+class BatchError(ValueError):
+    """Bad usage: unreadable input, unknown format, no description column (exit code 2)."""
+
+
+@dataclass
+class Summary:
+    rows: int = 0
+    errors: int = 0
+    resumed_from: int = 0
+
+
+# -- reading ------------------------------------------------------------------------------------------
+def _csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else Latin-1."""
+    decoder = __import__("codecs").getincrementaldecoder("utf-8")()
+    with path.open("rb") as fh:
+        try:
+            while block := fh.read(1 << 20):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "latin-1"
+    return "utf-8-sig"
+
+
+def _read_csv(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    fh = path.open(encoding=_csv_encoding(path), newline="")
+    reader = csv.DictReader(fh)
+    columns = list(reader.fieldnames or [])
+
+    def rows() -> Iterator[dict[str, Any]]:
+        with fh:
+            yield from reader
+
+    return columns, rows()
+
+
+def _read_jsonl(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    columns: list[str] = []
+    with path.open(encoding="utf-8-sig", errors="replace") as fh:
+        for line in fh:
+            if line.strip():
+                try:
+                    first = json.loads(line)
+                    columns = list(first) if isinstance(first, dict) else []
+                except json.JSONDecodeError:
+                    pass
+                break
+
+    def rows() -> Iterator[dict[str, Any]]:
+        with path.open(encoding="utf-8-sig", errors="replace") as fh:
+            for number, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as err:
+                    yield {"_error": f"line {number} is not valid JSON ({err.msg})"}
+                    continue
+                yield row if isinstance(row, dict) else {"_error": f"line {number} is not a JSON object"}
+
+    return columns, rows()
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    """The first sheet; a formula cell gives its saved value, or its formula text when none was saved."""
+    from openpyxl import load_workbook
+
+    try:
+        values_book = load_workbook(path, read_only=True, data_only=True)
+        formula_book = load_workbook(path, read_only=True, data_only=False)
+    except Exception as err:  # openpyxl raises several types for a file that is not a workbook
+        raise BatchError(f"{path} is not a readable XLSX workbook ({err})") from err
+    values = values_book.active.iter_rows(values_only=True)
+    formulas = formula_book.active.iter_rows(values_only=True)
+    header = next(values, None) or ()
+    next(formulas, None)
+    columns = [str(c) if c is not None else f"column_{i + 1}" for i, c in enumerate(header)]
+
+    def rows() -> Iterator[dict[str, Any]]:
+        try:
+            for shown, written in zip(values, formulas, strict=False):
+                cells = [w if v is None else v for v, w in zip(shown, written, strict=False)]
+                if all(c is None for c in cells):
+                    continue
+                yield {c: ("" if v is None else v) for c, v in zip(columns, cells, strict=False)}
+        finally:
+            values_book.close()
+            formula_book.close()
+
+    return columns, rows()
+
+
+def read_rows(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    readers = {".csv": _read_csv, ".jsonl": _read_jsonl, ".xlsx": _read_xlsx}
+    if path.suffix.lower() not in readers:
+        raise BatchError(f"{path.name}: unsupported format; use one of {', '.join(FORMATS)}")
+    if not path.is_file():
+        raise BatchError(f"{path} does not exist or is not a file")
+    return readers[path.suffix.lower()](path)
+
+
+def description_column(columns: list[str]) -> str:
+    found = next((c for c in DESCRIPTION_COLUMNS if c in columns), None)
+    if found is None:
+        raise BatchError(f"no 'description' column; the columns found are: {', '.join(columns) or '(none)'}")
+    return found
+
+
+# -- classifying --------------------------------------------------------------------------------------
+def _row_facts(row: dict[str, Any]) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    for name in EXPLICIT_FACTS:
+        value = row.get(name)
+        if value in (None, ""):
+            continue
+        if name in ("total_value", "us_content_value", "payload_kg", "range_km"):
+            value = float(value)
+        elif name == "us_content_eccns":
+            value = [v.strip() for v in str(value).replace(";", ",").split(",") if v.strip()]
+        elif name in ("mass_market", "data_confidentiality"):
+            value = str(value).strip().lower() in ("1", "true", "yes", "y")
+        facts[name] = value
+    return facts
+
+
+def _output_row(row: dict[str, Any], result: Any = None, error: str = "") -> dict[str, Any]:
+    out = {k: v for k, v in row.items() if k != "_error"}
+    if result is not None:
+        top = result.suggestions[0]
+        out.update(
+            {
+                "eccn": top.eccn,
+                "confidence": round(top.confidence, 4),
+                "paragraph_id": top.paragraph_id,
+                "heading": top.heading,
+                "suggestions": "; ".join(f"{s.eccn} ({s.confidence:.0%})" for s in result.suggestions),
+                "findings": "; ".join(f"{f.rule}: {f.outcome}" for f in result.findings if f.triggered),
+                "license_required": "" if result.license is None else str(result.license["license_required"]).lower(),
+                "error": "",
+            }
+        )
+    else:
+        out.update({k: "" for k in ADDED})
+        out["error"] = error
+    return out
+
+
+def _classify_chunk(
+    clf: Classifier, rows: list[dict[str, Any]], column: str, top_k: int, records: Path | None, first_number: int
+) -> list[dict[str, Any]]:
+    """Output rows for one chunk; rows that fail get an error and do not stop the others."""
+    outputs: list[dict[str, Any] | None] = [None] * len(rows)
+    good: list[int] = []
+    texts: list[str] = []
+    facts: list[dict[str, Any]] = []
+    for i, row in enumerate(rows):
+        text = row.get(column)
+        try:
+            if "_error" in row:
+                raise InputError(row["_error"])
+            if not isinstance(text, str):
+                text = "" if text is None else str(text)
+            row_facts = _row_facts(row)
+            check_text(text)
+        except (InputError, ValueError) as err:
+            outputs[i] = _output_row(row, error=str(err))
+            continue
+        good.append(i)
+        texts.append(text)
+        facts.append(row_facts)
+    if good:
+        results: list[Any]
+        try:
+            results = list(clf.classify_many(texts, top_k=top_k, facts_per_text=facts))
+        except InputError:
+            results = []
+            for text, row_facts in zip(texts, facts, strict=True):  # find the row(s) at fault
+                try:
+                    results.append(clf.classify(text, top_k=top_k, **row_facts))
+                except InputError as err:
+                    results.append(err)
+        for i, result in zip(good, results, strict=True):
+            if isinstance(result, Exception):
+                outputs[i] = _output_row(rows[i], error=str(result))
+                continue
+            outputs[i] = _output_row(rows[i], result)
+            if records is not None:
+                stem = str(rows[i].get("id") or f"row-{first_number + i:07d}")
+                write_record(result, records, stem, {"row": first_number + i, **_row_facts(rows[i])})
+    return [o for o in outputs if o is not None]
+
+
+# -- writing ------------------------------------------------------------------------------------------
+def _neutralise(value: Any) -> Any:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _columns(part: Path, first: list[str]) -> list[str]:
+    """Every key of every row, input columns first and the added columns last (a first streaming pass)."""
+    seen = dict.fromkeys(first)
+    with part.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                seen.update(dict.fromkeys(json.loads(line)))
+    keys = [k for k in seen if k not in ADDED]
+    return [*keys, *ADDED]
+
+
+def _write_final(part: Path, output: Path, first_columns: list[str]) -> None:
+    """Turn the JSONL part file into OUTPUT's format through a temporary file and a rename."""
+    columns = _columns(part, first_columns)
+    tmp = output.with_name(output.name + ".tmp")
+    suffix = output.suffix.lower()
+    with part.open(encoding="utf-8") as src:
+        rows = (json.loads(line) for line in src if line.strip())
+        if suffix == ".jsonl":
+            with tmp.open("w", encoding="utf-8") as fh:
+                for row in rows:
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        elif suffix == ".csv":
+            with tmp.open("w", encoding="utf-8", newline="") as fh:
+                writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
+                writer.writeheader()
+                for row in rows:
+                    writer.writerow({k: _neutralise(v) for k, v in row.items()})
+        else:
+            from openpyxl import Workbook
+
+            book = Workbook(write_only=True)
+            sheet = book.create_sheet("classification")
+            sheet.append(columns)
+            for row in rows:
+                sheet.append([_neutralise(row.get(c, "")) for c in columns])
+            book.save(tmp)
+    os.replace(tmp, output)
+
+
+def _fingerprint(path: Path) -> str:
+    stat = path.stat()
+    digest = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    with path.open("rb") as fh:
+        digest.update(fh.read(1 << 20))
+    return digest.hexdigest()
+
+
+def _count_rows(path: Path) -> int | None:
+    if path.suffix.lower() == ".xlsx":
+        return None
+    with path.open("rb") as fh:
+        return max(
+            0, sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b"")) - (path.suffix == ".csv")
+        )
+
+
+def run_batch(
+    clf: Classifier,
+    input_path: Path,
+    output_path: Path,
+    *,
+    top_k: int = 5,
+    records: Path | None = None,
+    resume: bool = False,
+    chunk_size: int = CHUNK,
+    progress: TextIO | None = sys.stderr,
+    on_progress: Callable[[int, int | None], None] | None = None,
+) -> Summary:
+    """Classify every row of INPUT into OUTPUT (see the module docstring). BatchError for bad usage."""
+    if output_path.suffix.lower() not in FORMATS:
+        raise BatchError(f"{output_path.name}: unsupported output format; use one of {', '.join(FORMATS)}")
+    if output_path.resolve() == input_path.resolve():
+        raise BatchError("the output must not overwrite the input")
+    columns, rows = read_rows(input_path)
+    column = description_column(columns) if input_path.suffix.lower() != ".jsonl" or columns else "description"
+    part = output_path.with_name(output_path.name + ".part.jsonl")
+    state_path = output_path.with_name(output_path.name + ".part.json")
+    fingerprint = _fingerprint(input_path)
+    summary = Summary()
+    done, offset = 0, 0
+    if resume and part.exists() and state_path.exists():
+        state = json.loads(state_path.read_text())
+        if state.get("input") != fingerprint:
+            raise BatchError("--resume: the input changed since the interrupted run; start again without --resume")
+        done, offset, summary.errors = state["rows"], state["offset"], state["errors"]
+        summary.resumed_from = done
+    total = _count_rows(input_path)
+    bar = _progress(total, progress, done)
+    with part.open("r+b" if done else "wb") as fh:
+        fh.truncate(offset)
+        fh.seek(offset)
+        number = 0
+        chunk: list[dict[str, Any]] = []
+        for row in rows:
+            number += 1
+            if number <= done:
+                continue
+            chunk.append(row)
+            if len(chunk) >= chunk_size:
+                done, offset = _flush(clf, chunk, column, top_k, records, done, fh, summary)
+                _save_state(state_path, fingerprint, done, offset, summary)
+                bar.update(len(chunk))
+                if on_progress:
+                    on_progress(done, total)
+                chunk = []
+        if chunk:
+            done, offset = _flush(clf, chunk, column, top_k, records, done, fh, summary)
+            _save_state(state_path, fingerprint, done, offset, summary)
+            bar.update(len(chunk))
+    bar.close()
+    summary.rows = done
+    _write_final(part, output_path, columns)
+    part.unlink()
+    state_path.unlink()
+    return summary
+
+
+def _flush(
+    clf: Classifier,
+    chunk: list[dict[str, Any]],
+    column: str,
+    top_k: int,
+    records: Path | None,
+    done: int,
+    fh: Any,
+    summary: Summary,
+) -> tuple[int, int]:
+    """Classify one chunk, append its rows to the part file and make them durable; returns (rows, offset)."""
+    outputs = _classify_chunk(clf, chunk, column, top_k, records, done + 1)
+    for out in outputs:
+        summary.errors += bool(out["error"])
+        fh.write((json.dumps(out, ensure_ascii=False, default=str) + "\n").encode("utf-8"))
+    fh.flush()
+    os.fsync(fh.fileno())
+    return done + len(chunk), fh.tell()
+
+
+def _save_state(path: Path, fingerprint: str, done: int, offset: int, summary: Summary) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({"input": fingerprint, "rows": done, "offset": offset, "errors": summary.errors}))
+    os.replace(tmp, path)
+
+
+def _progress(total: int | None, stream: TextIO | None, initial: int) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, initial=initial, unit="row", file=stream, disable=stream is None, dynamic_ncols=True)

@@ -1,0 +1,122 @@
+"""Rationale records: a JSON audit record and a Markdown memo for every classification.
+
+The audit record says what went in (description and facts), what produced the answer (corpus edition
+and manifest hash, model name and hash, ranker version, tool version, time) and what came out
+(suggestions, findings, license view). The memo is the same content for a person to file: the order of
+review, the candidates kept or ruled out and why, and every finding with its citation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from classifier.result import Classification
+
+ORDER_OF_REVIEW = (
+    "Step 1-2: find the CCL category and product group from the item's general characteristics.",
+    "Step 3: check the USML (items subject to the ITAR), then the '600 series' and 9x515 entries.",
+    "Step 4: '600 series'/9x515 catch-alls and “specially designed” (15 CFR 772.1).",
+    "Step 5: the remaining ECCNs of the product group; a catch-all (x9xx) only when nothing stricter fits.",
+    "Step 6: not described by any ECCN: EAR99.",
+)
+
+
+def tool_version() -> str:
+    try:
+        return version("eccn-classifier")
+    except PackageNotFoundError:  # running from a source tree without installation
+        return "unknown"
+
+
+def _manifest_sha(result: Classification) -> str:
+    return str(result.provenance.get("corpus_manifest_sha256", ""))
+
+
+def audit_record(result: Classification, inputs: dict[str, Any] | None = None) -> dict[str, Any]:
+    data = result.to_dict()
+    return {
+        "record_version": 1,
+        "created_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "inputs": {"description": result.text, **(inputs or {})},
+        "provenance": {**result.provenance, "tool_version": tool_version()},
+        "suggestions": data["suggestions"],
+        "findings": data["findings"],
+        "license": data["license"],
+        "mtcr_matches": data["mtcr_matches"],
+        "facts_read": data["facts"],
+        "notice": result.notice,
+    }
+
+
+def memo_markdown(result: Classification, inputs: dict[str, Any] | None = None) -> str:
+    p = result.provenance
+    lines = [
+        "# Classification rationale",
+        "",
+        f"> {result.notice}",
+        "",
+        f"**Description:** {result.text}",
+    ]
+    for key, value in (inputs or {}).items():
+        lines.append(f"**{key.replace('_', ' ').capitalize()}:** {value}")
+    lines += [
+        "",
+        f"Corpus edition {p.get('corpus_edition', '?')} (ccl.json sha256 {_manifest_sha(result)[:16]}…), "
+        f"model {p.get('model_name', '?')}, ranker v{p.get('ranker_version', '?')}, tool {tool_version()}.",
+        "",
+        "## Order of review (15 CFR part 774, Supplement No. 4)",
+        "",
+        *[f"- {step}" for step in ORDER_OF_REVIEW],
+        "",
+        "## Candidates",
+        "",
+    ]
+    for i, s in enumerate(result.suggestions, 1):
+        verdict = "kept as the first suggestion" if i == 1 else "kept as an alternative"
+        lines.append(f"{i}. **{s.eccn}** ({s.confidence:.0%}) — {s.heading} — {verdict}")
+        if s.paragraph:
+            lines.append(f"   - Paragraph: {s.paragraph}")
+        lines += [f"   - {r}" for r in s.reasons]
+        lines += [f"   - Ruled out {c.eccn}: {c.why}" for c in s.considered]
+    lines += ["", "## Findings", ""]
+    for f in result.findings:
+        lines.append(f"- **{f.rule}** ({'triggered' if f.triggered else 'not triggered'}): {f.outcome}")
+        lines.append(f"  - {f.explanation}")
+        lines.append(f"  - Citation: {f.citation}")
+    if result.license:
+        view = result.license
+        lines += [
+            "",
+            "## License view",
+            "",
+            f"{view['id']} to {view['destination']}: "
+            f"{'license required' if view['license_required'] else 'no license required by the Country Chart'} "
+            f"({view['citation']})",
+        ]
+        lines += [f"- {r['reason']}: {r['how']}" for r in view["rows"]]
+    lines += ["", "---", result.notice, ""]
+    return "\n".join(lines)
+
+
+def safe_stem(text: str) -> str:
+    """A file name from a row id or description: letters, digits, dot, dash and underscore only."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._")[:60]
+    return stem or hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def write_record(result: Classification, directory: Path, stem: str, inputs: dict[str, Any] | None = None) -> Path:
+    """Write STEM.json (audit record) and STEM.md (memo) into ``directory``; returns the JSON path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    name = safe_stem(stem)
+    json_path = directory / f"{name}.json"
+    json_path.write_text(
+        json.dumps(audit_record(result, inputs), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    (directory / f"{name}.md").write_text(memo_markdown(result, inputs), encoding="utf-8")
+    return json_path
