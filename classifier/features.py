@@ -81,6 +81,17 @@ FEATURE_NAMES = (
 )
 
 
+_GROUP_ONE_HOT = {g: tuple(float(g == x) for x in "ABCDE") for g in "ABCDE"}
+_NO_GROUP = (0.0,) * 5
+
+
+@lru_cache(maxsize=16384)
+def _lineage(paragraph_id: str) -> tuple[str, ...]:
+    """The id and its ancestors, entry first: 5A002.a.1 → (5A002, 5A002.a, 5A002.a.1)."""
+    parsed = ECCN.parse(paragraph_id)
+    return (*(str(a) for a in parsed.ancestors), str(parsed))
+
+
 @lru_cache(maxsize=8192)
 def _entry_facts(eccn: str) -> tuple[str, str, str]:
     """(head, group letter, regime digit) of a document's ECCN, parsed once."""
@@ -126,15 +137,16 @@ def candidate_features(
         float(bool(facts.not_mass_market_terms)),
         best_dense,
     ]
+    example_sim: dict[str, float] = {}
+    for label, sim in neighbours:
+        example_sim[label] = max(example_sim.get(label, 0.0), sim)
     rows = []
     for c in cands:
         doc = docs[c.doc]
         head, group, regime = _entry_facts(doc.eccn)
         met, missed, shared = agreement(description, thresholds[c.doc]) if description else (0, 0, 0)
         in_part2 = head in CRYPTO_ENTRIES
-        exact_example = max(
-            (s for label, s in neighbours if doc.id == label or doc.id.startswith(label + ".")), default=0.0
-        )
+        exact_example = max((example_sim.get(a, 0.0) for a in _lineage(doc.id)), default=0.0)
         rows.append(
             [
                 c.dense_score,
@@ -156,8 +168,8 @@ def candidate_features(
                 float(doc.leaf),
                 float(doc.kind == "entry"),
                 float(doc.subject_to_itar),
-                float(doc.id.split(".")[1:2] == ["y"]),
-                *(float(group == g) for g in "ABCDE"),
+                float(_lineage(doc.id)[1:2] == (f"{head}.y",)),
+                *_GROUP_ONE_HOT.get(group, _NO_GROUP),
                 float(facts.is_software and group == "D"),
                 float(facts.is_technology and group == "E"),
                 float(facts.is_material and group == "C"),

@@ -25,6 +25,7 @@ MISSING_RANK = 1000
 EXPANSION_HEADS = 15  # entries near the top whose D/E counterparts are added for software/technology
 THRESHOLD_DOCS = 5  # paragraphs added per description because its numbers meet their thresholds
 EXAMPLE_NEIGHBOURS = 5
+COMPARATORS = (">", ">=", "<", "<=")
 
 
 @dataclass
@@ -48,7 +49,7 @@ class Retriever:
         dense: DenseIndex,
         lexical: LexicalIndex,
         thresholds: list[list[Quantity]],
-        depth: int = 40,
+        depth: int = 25,
     ) -> None:
         self.docs = docs
         self.dense = dense
@@ -58,12 +59,18 @@ class Retriever:
         self.position = {d.id: i for i, d in enumerate(docs)}
         self.vectors = dense.matrix()
         self.by_head: dict[str, list[int]] = defaultdict(list)
-        self.by_dimension: dict[str, list[int]] = defaultdict(list)
+        rows: dict[str, list[tuple[int, float, int]]] = defaultdict(list)
         for i, d in enumerate(docs):
             if d.kind != "mtcr":
                 self.by_head[d.eccn].append(i)
-                for dim in {t.dimension for t in thresholds[i] if t.comparator}:
-                    self.by_dimension[dim].append(i)
+                for t in thresholds[i]:
+                    if t.comparator:
+                        rows[t.dimension].append((i, t.value, COMPARATORS.index(t.comparator)))
+        # per dimension: document positions, threshold values and comparator codes, for vectorised checks
+        self.limits = {
+            dim: (np.array([r[0] for r in rs]), np.array([r[1] for r in rs]), np.array([r[2] for r in rs]))
+            for dim, rs in rows.items()
+        }
 
     def _best_of(self, positions: list[int], vector: np.ndarray, n: int = 1) -> list[int]:
         sims = self.vectors[positions] @ vector
@@ -81,11 +88,14 @@ class Retriever:
 
     def _from_thresholds(self, facts: Facts, vector: np.ndarray) -> list[int]:
         """Paragraphs with a threshold the description's numbers meet, closest in meaning first."""
-        met = []
+        met: list[int] = []
         for q in facts.quantities:
-            for p in self.by_dimension.get(q.dimension, []):
-                if any(t.comparator and t.dimension == q.dimension and q.satisfies(t) for t in self.thresholds[p]):
-                    met.append(p)
+            table = self.limits.get(q.dimension)
+            if table is not None:
+                positions, values, ops = table
+                ok = np.select([ops == 0, ops == 1, ops == 2, ops == 3],
+                               [q.value > values, q.value >= values, q.value < values, q.value <= values], False)
+                met.extend(positions[ok].tolist())
         return self._best_of(list(dict.fromkeys(met)), vector, THRESHOLD_DOCS) if met else []
 
     def _counterparts(self, heads: list[str], facts: Facts, vector: np.ndarray) -> list[int]:
