@@ -8,7 +8,6 @@ of entry (catch-all ``x9xx``, 600 series, ``.y``, depth, ITAR pointer) and cues 
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from functools import lru_cache
 
@@ -17,7 +16,7 @@ import numpy as np
 from classifier.documents import Document
 from classifier.eccn import ECCN
 from classifier.facts import Facts
-from classifier.quantities import Quantity, agreement
+from classifier.quantities import Quantity, agreement, tightness
 from classifier.retrieve import Candidate
 
 CRYPTO_ENTRIES = ("5A002", "5D002", "5E002", "5A003", "5A004", "5B002", "5A992", "5D992")
@@ -78,6 +77,7 @@ FEATURE_NAMES = (
     "any_param_missed",
     "all_params_met",
     "candidate_count",
+    "threshold_tightness",
 )
 
 
@@ -99,6 +99,55 @@ def _entry_facts(eccn: str) -> tuple[str, str, str]:
     return parsed.head, parsed.group or "", parsed.regime_digit or ""
 
 
+def _group_max(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+    """Row-wise maximum of ``values`` per group id 0..groups-1 (every group present), via sort + reduceat."""
+    order = np.argsort(group, kind="stable")
+    starts = np.searchsorted(group[order], np.arange(groups))
+    return np.maximum.reduceat(values[order], starts, axis=0)
+
+
+class _DocTable:
+    """What never changes about a document, as arrays, so a candidate's row is gathered, not rebuilt."""
+
+    def __init__(self, docs: list[Document]) -> None:
+        self.size = len(docs)
+        self.head = [_entry_facts(d.eccn)[0] if d.eccn else "" for d in docs]
+        group = [_entry_facts(d.eccn)[1] if d.eccn else "" for d in docs]
+        regime = [_entry_facts(d.eccn)[2] if d.eccn else "" for d in docs]
+        self.lineage = [_lineage(d.id) if d.eccn else (d.id,) for d in docs]
+        f = np.float32
+        self.static = np.array(
+            [
+                [
+                    float(r == "9"),
+                    float(r in ("5", "6")),
+                    d.depth,
+                    float(d.leaf),
+                    float(d.kind == "entry"),
+                    float(d.subject_to_itar),
+                    float(lin[1:2] == (f"{h}.y",)),
+                    *_GROUP_ONE_HOT.get(g, _NO_GROUP),
+                ]
+                for d, h, g, r, lin in zip(docs, self.head, group, regime, self.lineage, strict=True)
+            ],
+            dtype=f,
+        ).reshape(len(docs), 12)
+        self.is_group = {letter: np.array([g == letter for g in group]) for letter in "ABCDE"}
+        self.part2 = np.array([h in CRYPTO_ENTRIES for h in self.head])
+        self.mass_market = np.array([h in MASS_MARKET_ENTRIES for h in self.head])
+        self.cryptanalytic = np.array([h in CRYPTANALYTIC_ENTRIES for h in self.head])
+
+
+_TABLES: dict[int, _DocTable] = {}
+
+
+def _table(docs: list[Document]) -> _DocTable:
+    table = _TABLES.get(id(docs))
+    if table is None or table.size != len(docs):
+        table = _TABLES[id(docs)] = _DocTable(docs)
+    return table
+
+
 def candidate_features(
     facts: Facts,
     cands: list[Candidate],
@@ -107,94 +156,106 @@ def candidate_features(
     heading_sim: dict[str, float],
     neighbours: list[tuple[str, float]],
 ) -> np.ndarray:
-    """One row of FEATURE_NAMES per candidate; ``neighbours`` are the nearest labelled examples."""
-    if not cands:
+    """One row of FEATURE_NAMES per candidate; ``neighbours`` are the nearest labelled examples.
+
+    Built column by column with NumPy: per-document facts are gathered from a cached table, per-entry
+    facts (heading similarity, support, labelled-example votes) are looked up once per entry."""
+    n = len(cands)
+    if not n:
         return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
-    best_dense = max(c.dense_score for c in cands)
-    head_count: dict[str, int] = defaultdict(int)
-    head_dense: dict[str, float] = defaultdict(lambda: -1.0)
-    for c in cands:
-        head = _entry_facts(docs[c.doc].eccn)[0]
-        head_count[head] += 1
-        head_dense[head] = max(head_dense[head], c.dense_score)
+    table = _table(docs)
+    idx = np.fromiter((c.doc for c in cands), dtype=np.int64, count=n)
+    dense = np.fromiter((c.dense_score for c in cands), dtype=np.float64, count=n)
+    dense_rank = np.fromiter((c.dense_rank for c in cands), dtype=np.float64, count=n)
+    lexical = np.fromiter((c.lexical_score for c in cands), dtype=np.float64, count=n)
+    lexical_rank = np.fromiter((c.lexical_rank for c in cands), dtype=np.float64, count=n)
+    lexical_max = cands[0].lexical_max
+    heads = [table.head[i] for i in idx]
+    order = list(dict.fromkeys(heads))
+    slot = {h: i for i, h in enumerate(order)}
+    where = np.fromiter((slot[h] for h in heads), dtype=np.int64, count=n)
+    head_count = np.bincount(where, minlength=len(order)).astype(np.float64)
+    head_dense = _group_max(dense[:, None], where, len(order))[:, 0]
+
     knn_total = sum(max(s, 0.0) for _, s in neighbours) or 1.0
     knn_max: dict[str, float] = defaultdict(float)
     knn_vote: dict[str, float] = defaultdict(float)
+    example_sim: dict[str, float] = {}
     for label, sim in neighbours:
         head = _entry_facts(label)[0] if label != "EAR99" else "EAR99"
         knn_max[head] = max(knn_max[head], sim)
         knn_vote[head] += max(sim, 0.0) / knn_total
-    nearest = (_entry_facts(neighbours[0][0])[0] if neighbours[0][0] != "EAR99" else "EAR99") if neighbours else ""
-    top_sim = neighbours[0][1] if neighbours else 0.0
-    crypto = facts.uses_crypto
-    description = list(facts.quantities)
-    query_flags = [
-        float(facts.is_software),
-        float(facts.is_technology),
-        float(facts.is_material),
-        float(crypto),
-        float(bool(facts.mass_market_terms)),
-        float(bool(facts.not_mass_market_terms)),
-        best_dense,
-    ]
-    example_sim: dict[str, float] = {}
-    for label, sim in neighbours:
         example_sim[label] = max(example_sim.get(label, 0.0), sim)
-    rows = []
-    for c in cands:
-        doc = docs[c.doc]
-        head, group, regime = _entry_facts(doc.eccn)
-        met, missed, shared = agreement(description, thresholds[c.doc]) if description else (0, 0, 0)
-        in_part2 = head in CRYPTO_ENTRIES
-        exact_example = max((example_sim.get(a, 0.0) for a in _lineage(doc.id)), default=0.0)
-        rows.append(
-            [
-                c.dense_score,
-                best_dense - c.dense_score,
-                math.log1p(c.dense_rank),
-                c.lexical_score / c.lexical_max if c.lexical_max > 0 else 0.0,
-                math.log1p(c.lexical_rank),
-                c.fused * 100,
-                float(c.dense_rank < 1000 and c.lexical_rank < 1000),
-                heading_sim.get(head, 0.0),
-                head_count[head] / len(cands),
-                head_dense[head],
-                met,
-                missed,
-                shared,
-                float(regime == "9"),
-                float(regime in ("5", "6")),
-                doc.depth,
-                float(doc.leaf),
-                float(doc.kind == "entry"),
-                float(doc.subject_to_itar),
-                float(_lineage(doc.id)[1:2] == (f"{head}.y",)),
-                *_GROUP_ONE_HOT.get(group, _NO_GROUP),
-                float(facts.is_software and group == "D"),
-                float(facts.is_technology and group == "E"),
-                float(facts.is_material and group == "C"),
-                float(not (facts.is_software or facts.is_technology or facts.is_material) and group in "AB"),
-                float(crypto and in_part2),
-                float(not crypto and in_part2),
-                float(bool(facts.mass_market_terms) and head in MASS_MARKET_ENTRIES),
-                float(bool(facts.not_mass_market_terms) and head in MASS_MARKET_ENTRIES),
-                float(bool(facts.crypto_limited_terms) and in_part2),
-                float((facts.cryptanalytic or facts.forensic) and head in CRYPTANALYTIC_ENTRIES),
-                len(facts.everyday_terms),
-                float(bool(description)),
-                knn_max[head],
-                knn_vote[head],
-                float(nearest == head),
-                exact_example,
-                knn_vote["EAR99"],
-                top_sim,
-                *query_flags,
-                float(missed > 0),
-                float(shared > 0 and missed == 0),
-                float(len(cands)),
-            ]
-        )
-    return np.asarray(rows, dtype=np.float32)
+    nearest = (_entry_facts(neighbours[0][0])[0] if neighbours[0][0] != "EAR99" else "EAR99") if neighbours else ""
+    per_head = np.array([[heading_sim.get(h, 0.0), knn_max[h], knn_vote[h], float(nearest == h)] for h in order])
+    per_head = per_head[where]
+    exact_example = np.fromiter(
+        (max((example_sim.get(a, 0.0) for a in table.lineage[i]), default=0.0) for i in idx), dtype=np.float64, count=n
+    )
+    description = list(facts.quantities)
+    if description:
+        params = np.array([agreement(description, thresholds[i]) for i in idx], dtype=np.float64)
+        tight = np.array([tightness(description, thresholds[i]) for i in idx], dtype=np.float64)
+    else:
+        params = np.zeros((n, 3))
+        tight = np.zeros(n)
+    best_dense = float(dense.max())
+    crypto = facts.uses_crypto
+    part2 = table.part2[idx]
+    group = {g: table.is_group[g][idx] for g in "ABCDE"}
+    neither = not (facts.is_software or facts.is_technology or facts.is_material)
+    ones = np.ones(n)
+    columns = [
+        dense,
+        best_dense - dense,
+        np.log1p(dense_rank),
+        lexical / lexical_max if lexical_max > 0 else np.zeros(n),
+        np.log1p(lexical_rank),
+        (1.0 / (60 + dense_rank) + 1.0 / (60 + lexical_rank)) * 100,
+        ((dense_rank < 1000) & (lexical_rank < 1000)).astype(np.float64),
+        per_head[:, 0],
+        head_count[where] / n,
+        head_dense[where],
+        params[:, 0],
+        params[:, 1],
+        params[:, 2],
+    ]
+    flags = [
+        facts.is_software * group["D"],
+        facts.is_technology * group["E"],
+        facts.is_material * group["C"],
+        neither * (group["A"] | group["B"]),
+        crypto * part2,
+        (not crypto) * part2,
+        bool(facts.mass_market_terms) * table.mass_market[idx],
+        bool(facts.not_mass_market_terms) * table.mass_market[idx],
+        bool(facts.crypto_limited_terms) * part2,
+        (facts.cryptanalytic or facts.forensic) * table.cryptanalytic[idx],
+    ]
+    tail = [
+        ones * len(facts.everyday_terms),
+        ones * float(bool(description)),
+        per_head[:, 1],
+        per_head[:, 2],
+        per_head[:, 3],
+        exact_example,
+        ones * knn_vote["EAR99"],
+        ones * (neighbours[0][1] if neighbours else 0.0),
+        ones * float(facts.is_software),
+        ones * float(facts.is_technology),
+        ones * float(facts.is_material),
+        ones * float(crypto),
+        ones * float(bool(facts.mass_market_terms)),
+        ones * float(bool(facts.not_mass_market_terms)),
+        ones * best_dense,
+        (params[:, 1] > 0).astype(np.float64),
+        ((params[:, 2] > 0) & (params[:, 1] == 0)).astype(np.float64),
+        ones * float(n),
+        tight,
+    ]
+    return np.column_stack(
+        [*columns, table.static[idx].astype(np.float64), *(np.asarray(f, dtype=np.float64) for f in flags), *tail]
+    ).astype(np.float32)
 
 
 # columns where a smaller value is better; negated before taking the best over an entry's documents
@@ -214,12 +275,9 @@ def head_features(rows: np.ndarray, heads: list[str]) -> tuple[list[str], np.nda
     signed = rows.copy()
     signed[:, _LOWER_IS_BETTER] *= -1
     index = {h: i for i, h in enumerate(order)}
-    out = np.full((len(order), rows.shape[1]), -np.inf, dtype=np.float32)
-    counts = np.zeros(len(order), dtype=np.float32)
-    for row, head in zip(signed, heads, strict=True):
-        i = index[head]
-        np.maximum(out[i], row, out=out[i])
-        counts[i] += 1
+    where = np.fromiter((index[h] for h in heads), dtype=np.int64, count=len(heads))
+    out = _group_max(signed, where, len(order)).astype(np.float32)
+    counts = np.bincount(where, minlength=len(order)).astype(np.float32)
     return order, np.column_stack([out, counts])
 
 

@@ -7,6 +7,7 @@ read payload, range and key lengths from them. Conversions are physical constant
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -204,3 +205,22 @@ def agreement(description: list[Quantity], thresholds: list[Quantity]) -> tuple[
         else:
             missed += 1
     return met, missed, len(shared)
+
+
+def tightness(description: list[Quantity], thresholds: list[Quantity]) -> float:
+    """How closely the description's values clear the lower bounds they meet, as 1 / (1 + log(value/bound)).
+
+    150 WT clears "exceeding 70 WT" with 0.57 and ">= 0.0128 WT" with 0.10: the tighter fit points to the
+    more specific entry. 0 when no lower bound is met."""
+    best = 0.0
+    for q in description:
+        for t in thresholds:
+            if (
+                t.comparator in (">", ">=")
+                and t.dimension == q.dimension
+                and t.value > 0
+                and q.value > 0
+                and q.satisfies(t)
+            ):
+                best = max(best, 1.0 / (1.0 + math.log(q.value / t.value)))
+    return best

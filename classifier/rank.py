@@ -32,8 +32,8 @@ class RankerError(RuntimeError):
 
 def new_estimator(random_state: int = 0) -> HistGradientBoostingClassifier:
     return HistGradientBoostingClassifier(
-        max_iter=250,
-        learning_rate=0.06,
+        max_iter=100,
+        learning_rate=0.12,
         max_leaf_nodes=15,
         min_samples_leaf=20,
         l2_regularization=1.0,

@@ -28,7 +28,7 @@ EXAMPLE_NEIGHBOURS = 5
 COMPARATORS = (">", ">=", "<", "<=")
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     doc: int  # position in the document list
     dense_score: float
@@ -93,8 +93,11 @@ class Retriever:
             table = self.limits.get(q.dimension)
             if table is not None:
                 positions, values, ops = table
-                ok = np.select([ops == 0, ops == 1, ops == 2, ops == 3],
-                               [q.value > values, q.value >= values, q.value < values, q.value <= values], False)
+                ok = np.select(
+                    [ops == 0, ops == 1, ops == 2, ops == 3],
+                    [q.value > values, q.value >= values, q.value < values, q.value <= values],
+                    False,
+                )
                 met.extend(positions[ok].tolist())
         return self._best_of(list(dict.fromkeys(met)), vector, THRESHOLD_DOCS) if met else []
 
@@ -118,7 +121,12 @@ class Retriever:
         for qi, (f, d_scores, d_positions) in enumerate(zip(facts, dense_scores, dense_positions, strict=True)):
             vector = vectors[qi]
             lexical = self.lexical.scores(f.text)
-            top_lexical = np.argsort(-lexical, kind="stable")[: self.depth]
+            top = (
+                np.argpartition(-lexical, self.depth)[: self.depth]
+                if len(lexical) > self.depth
+                else np.arange(len(lexical))
+            )
+            top_lexical = top[np.argsort(-lexical[top], kind="stable")]
             lexical_rank = {int(p): r + 1 for r, p in enumerate(top_lexical) if lexical[p] > 0}
             dense_rank = {int(p): r + 1 for r, p in enumerate(d_positions) if p >= 0}
             dense_score = {int(p): float(s) for p, s in zip(d_positions, d_scores, strict=True) if p >= 0}
