@@ -138,31 +138,31 @@ def category_1(ctx: RuleContext) -> list[Finding]:
             )
         ]
 
-    if is_system:
-        missing = [n for n, v in (("payload", payload), ("range", distance)) if v is None]
-        why = (
-            f"{'and '.join(missing)} not stated"
-            if missing
-            else f"{payload:g} kg / {distance:g} km is below {payload_limit.text} / {range_limit.text}"
-        )
+    if not is_system:
         return [
             finding(
                 "mtcr_category_1",
                 False,
                 "not MTCR Category I",
                 citation,
-                f"A rocket or UAV, but Item 1 needs at least {payload_limit.text} payload to at least "
-                f"{range_limit.text} ({why}).",
-                **used,
+                "No complete rocket or UAV system, Item 2 subsystem or production facility is described.",
             )
         ]
+    missing = [n for n, v in (("payload", payload), ("range", distance)) if v is None]
+    why = (
+        f"{'and '.join(missing)} not stated"
+        if missing
+        else f"{payload:g} kg / {distance:g} km is below {payload_limit.text} / {range_limit.text}"
+    )
     return [
         finding(
             "mtcr_category_1",
             False,
             "not MTCR Category I",
             citation,
-            "No complete rocket or UAV system, Item 2 subsystem or production facility is described.",
+            f"A rocket or UAV, but Item 1 needs at least {payload_limit.text} payload to at least "
+            f"{range_limit.text} ({why}).",
+            **used,
         )
     ]
 
