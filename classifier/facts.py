@@ -121,6 +121,8 @@ class Facts:
         """Explicit facts from the caller win over what was read from the text (None leaves a fact as read).
 
         Unknown names raise ValueError listing the accepted ones, so a typo is not silently ignored."""
+        if not overrides:
+            return self
         unknown = sorted(set(overrides) - set(EXPLICIT_FACTS))
         if unknown:
             raise ValueError(f"unknown fact(s) {', '.join(unknown)}; accepted: {', '.join(EXPLICIT_FACTS)}")

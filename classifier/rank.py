@@ -70,7 +70,9 @@ class Ranker:
         values = np.asarray(scores, dtype=float)
         if values.size == 0:
             return values
-        return np.clip(np.asarray(self.calibrator.predict(values)), 0.0, 1.0)
+        # the fitted isotonic step function, read directly (sklearn's predict validates on every call)
+        mapped = np.interp(values, self.calibrator.X_thresholds_, self.calibrator.y_thresholds_)
+        return np.clip(mapped, 0.0, 1.0)
 
     def ear99_probability(self, features: np.ndarray) -> np.ndarray:
         """Probability that EAR99 is the answer, per description row of QUERY_FEATURE_NAMES."""
