@@ -49,7 +49,7 @@ class Retriever:
         dense: DenseIndex,
         lexical: LexicalIndex,
         thresholds: list[list[Quantity]],
-        depth: int = 25,
+        depth: int = 20,
     ) -> None:
         self.docs = docs
         self.dense = dense
