@@ -24,6 +24,7 @@ from typing import Any, TextIO
 from classifier.engine import Classifier, InputError, check_text
 from classifier.facts import EXPLICIT_FACTS
 from classifier.record import write_record
+from classifier.result import percent
 
 FORMATS = (".csv", ".xlsx", ".jsonl")
 DESCRIPTION_COLUMNS = ("description", "Description", "DESCRIPTION", "product_description", "item_description")
@@ -168,7 +169,7 @@ def _output_row(row: dict[str, Any], result: Any = None, error: str = "") -> dic
                 "confidence": round(top.confidence, 4),
                 "paragraph_id": top.paragraph_id,
                 "heading": top.heading,
-                "suggestions": "; ".join(f"{s.eccn} ({s.confidence:.0%})" for s in result.suggestions),
+                "suggestions": "; ".join(f"{s.eccn} ({percent(s.confidence)})" for s in result.suggestions),
                 "findings": "; ".join(f"{f.rule}: {f.outcome}" for f in result.findings if f.triggered),
                 "license_required": "" if result.license is None else str(result.license["license_required"]).lower(),
                 "error": "",

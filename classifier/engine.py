@@ -25,7 +25,7 @@ from classifier.lexical import LexicalIndex, tokenize
 from classifier.quantities import Quantity, quantities
 from classifier.rank import DEFAULT_PATH as RANKER_PATH
 from classifier.rank import Ranker
-from classifier.result import Classification, Finding, MTCRMatch, RuledOut, Suggestion
+from classifier.result import Classification, Finding, MTCRMatch, RuledOut, Suggestion, percent
 from classifier.retrieve import Candidate, Retriever
 from classifier.rules import apply_rules
 from classifier.rules.de_minimis import DeMinimisInputError
@@ -328,7 +328,9 @@ class Classifier:
             why = (
                 "; ".join(misses)
                 if misses
-                else (f"weak match: {s.confidence:.0%} likely, against {p_ear99:.0%} that no CCL entry applies")
+                else (
+                    f"weak match: {percent(s.confidence)} likely, against {percent(p_ear99)} that no CCL entry applies"
+                )
             )
             considered.append(RuledOut(s.eccn, s.paragraph_id, s.confidence, why))
         return Suggestion(

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from classifier.lexical import tokenize
-from classifier.result import Classification
+from classifier.result import Classification, percent
 
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-.]*")
 
@@ -33,12 +33,14 @@ def suggestions_html(result: Classification) -> str:
         pct = round(s.confidence * 100)
         reasons = "".join(f"<li>{html.escape(r)}</li>" for r in s.reasons)
         considered = "".join(
-            f"<li><b>{html.escape(c.eccn)}</b> ({c.confidence:.0%}): {html.escape(c.why)}</li>" for c in s.considered
+            f"<li><b>{html.escape(c.eccn)}</b> ({percent(c.confidence)}): {html.escape(c.why)}</li>"
+            for c in s.considered
         )
         parts.append(
             f'<div class="suggestion" data-eccn="{html.escape(s.eccn)}">'
             f"<h3>{i}. <code>{html.escape(s.eccn)}</code> — {html.escape(s.heading)}</h3>"
-            f'<div class="bar"><div class="fill" style="width:{pct}%"></div><span>{pct}% confidence</span></div>'
+            f'<div class="bar"><div class="fill" style="width:{pct}%"></div>'
+            f"<span>{percent(s.confidence)} confidence</span></div>"
             f'<p class="paragraph">{highlight(s.paragraph, result.text)}</p>'
             + (f"<details><summary>Why it ranked here</summary><ul>{reasons}</ul></details>" if reasons else "")
             + (f"<p><b>ECCNs considered and ruled out:</b></p><ul>{considered}</ul>" if considered else "")

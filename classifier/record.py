@@ -16,7 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from classifier.result import Classification
+from classifier.result import Classification, percent
 
 ORDER_OF_REVIEW = (
     "Step 1-2: find the CCL category and product group from the item's general characteristics.",
@@ -79,7 +79,7 @@ def memo_markdown(result: Classification, inputs: dict[str, Any] | None = None) 
     ]
     for i, s in enumerate(result.suggestions, 1):
         verdict = "kept as the first suggestion" if i == 1 else "kept as an alternative"
-        lines.append(f"{i}. **{s.eccn}** ({s.confidence:.0%}) — {s.heading} — {verdict}")
+        lines.append(f"{i}. **{s.eccn}** ({percent(s.confidence)}) — {s.heading} — {verdict}")
         if s.paragraph:
             lines.append(f"   - Paragraph: {s.paragraph}")
         lines += [f"   - {r}" for r in s.reasons]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from classifier.result import Classification
+from classifier.result import Classification, percent
 
 
 def _bar(confidence: float, width: int = 20) -> str:
@@ -15,7 +15,7 @@ def _bar(confidence: float, width: int = 20) -> str:
 def render_classification(result: Classification) -> str:
     lines = [f"Description: {result.text}", ""]
     for i, s in enumerate(result.suggestions, 1):
-        lines.append(f"{i}. {s.eccn:<16} {_bar(s.confidence)} {s.confidence:.0%}   {s.heading[:90]}")
+        lines.append(f"{i}. {s.eccn:<16} {_bar(s.confidence)} {percent(s.confidence):>4}   {s.heading[:90]}")
         if s.paragraph:
             lines.append(f"   {s.paragraph[:200]}")
         for reason in s.reasons[:4]:

@@ -12,6 +12,11 @@ from typing import Any
 NOTICE = "Suggestions support, and do not replace, a person's classification decision under the EAR."
 
 
+def percent(confidence: float) -> str:
+    """A confidence for people: "<1%" rather than a misleading "0%" for a small but non-zero chance."""
+    return "<1%" if confidence < 0.005 else f"{confidence:.0%}"
+
+
 @dataclass
 class RuledOut:
     """An ECCN that was considered for an EAR99 answer, and why it was not kept."""
