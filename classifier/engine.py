@@ -6,6 +6,7 @@ facts (``facts.py``) → retrieve (``retrieve.py``) → rank (``features.py``, `
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from classifier.dense import DEFAULT_INDEX_DIR, DenseIndex, Encoder
 from classifier.documents import Document, build_documents
 from classifier.eccn import EAR99
 from classifier.facts import Facts, read_facts
-from classifier.features import candidate_features, head_features, query_features
+from classifier.features import FeatureBatch, FeatureBuilder, query_features
 from classifier.lexical import LexicalIndex, tokenize
 from classifier.quantities import Quantity, quantities
 from classifier.rank import DEFAULT_PATH as RANKER_PATH
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 20_000
 MTCR_SIMILARITY = 0.55
 CONSIDERED = 5  # entries listed as considered under an EAR99 answer
+WARM_UP = "Ethernet switch with 8 gigabit ports"  # classified once at load time
 EAR99_SHOWN = 0.05  # below this probability EAR99 is not listed unless it comes first
 
 
@@ -74,6 +76,14 @@ class SearchIndex:
 
 
 @dataclass
+class Pool:
+    """One description's retrieved candidates: CCL paragraphs and MTCR Annex items."""
+
+    eccn: list[Candidate]
+    mtcr: list[Candidate]
+
+
+@dataclass
 class Scored:
     """One description on its way through the ranker."""
 
@@ -107,8 +117,7 @@ class Classifier:
         self._thresholds: list[list[Quantity]] = [quantities(d.paragraph) for d in index.docs]
         self.retriever = Retriever(index.docs, index.dense, index.lexical, self._thresholds)
         self._doc_tokens = [frozenset(tokenize(d.paragraph)) for d in index.docs]
-        self._heading_matrix = index.headings.matrix()
-        self._heading_pos = {h: i for i, h in enumerate(index.heading_ids)}
+        self.feature_builder = FeatureBuilder(index.docs, self._thresholds, index.heading_ids, index.headings.matrix())
 
     @classmethod
     def load(
@@ -117,8 +126,17 @@ class Classifier:
         index_dir: Path | str = DEFAULT_INDEX_DIR,
         model_path: str | None = None,
         ranker_path: Path | str = RANKER_PATH,
+        *,
+        freeze_gc: bool = True,
     ) -> Classifier:
-        """The embedded corpus and default model, offline; builds the search index on first use."""
+        """The embedded corpus and default model, offline; builds the search index on first use.
+
+        The classifier answers one warm-up description before it is returned, so that every lazy import
+        and cache is in place; then, with ``freeze_gc``, Python's cyclic garbage collector is told
+        (``gc.collect(); gc.freeze()``) that the hundreds of thousands of objects loaded so far are
+        permanent. Without that, each full collection re-scans them during batches (0.2-0.3 s a time,
+        measured by ``training.benchmark``). Nothing is leaked: garbage is collected before freezing.
+        """
         started = time.time()
         ranker = Ranker.load(Path(ranker_path))
         clf = cls.unranked(corpus_dir, index_dir, model_path)
@@ -126,6 +144,10 @@ class Classifier:
         trained_with = ranker.card.get("model_hash")
         if trained_with and trained_with != clf.encoder.fingerprint:
             log.warning("the ranker was trained with another embedding model; retrain it with training.train_ranker")
+        clf.classify(WARM_UP)
+        if freeze_gc:
+            gc.collect()
+            gc.freeze()
         log.info("classifier ready in %.1f s", time.time() - started)
         return clf
 
@@ -193,51 +215,52 @@ class Classifier:
         each, and the EAR99 probability; one predict call per model for the whole batch."""
         assert self.ranker is not None
         neighbours = self.ranker.memory.neighbours(vectors)
-        all_cands = self.retriever.candidates(facts, vectors, neighbours)
-        queries, doc_blocks, head_blocks = [], [], []
-        for f, cands, vec, near in zip(facts, all_cands, vectors, neighbours, strict=True):
-            eccn_cands = [c for c in cands if self.index.docs[c.doc].kind != "mtcr"]
-            doc_heads = [self.index.docs[c.doc].eccn for c in eccn_cands]
-            doc_rows = self.features(f, eccn_cands, vec, near)
-            heads, head_rows = head_features(doc_rows, doc_heads)
-            mtcr = [c for c in cands if self.index.docs[c.doc].kind == "mtcr"]
-            queries.append(Scored(eccn_cands, doc_heads, heads, mtcr))
-            doc_blocks.append(doc_rows)
-            head_blocks.append(head_rows)
-        head_scores = self.ranker.predict_proba(np.concatenate(head_blocks))
-        bounds = np.cumsum([0, *(len(b) for b in head_blocks)])
-        spans = list(zip(bounds[:-1], bounds[1:], strict=True))
+        all_cands = self.eccn_candidates(self.retriever.candidates(facts, vectors, neighbours))
+        batch = self.features(facts, all_cands, vectors, neighbours)
+        head_scores = self.ranker.predict_proba(batch.entry_rows)
         ear99 = self.ranker.ear99_probability(
-            np.stack([query_features(head_scores[a:b], rows) for (a, b), rows in zip(spans, head_blocks, strict=True)])
+            np.stack([query_features(head_scores[a:b], batch.entry_rows[a:b]) for a, b in batch.entry_spans])
         )
-        shown_rows = []
-        for q, (a, b), p_ear99, rows in zip(queries, spans, ear99, doc_blocks, strict=True):
+        queries, shown_rows = [], []
+        for q, (cands, (a, b), p_ear99) in enumerate(zip(all_cands, batch.entry_spans, ear99, strict=True)):
+            scored = Scored(cands.eccn, batch.doc_heads(q), batch.heads(q), cands.mtcr)
             scores = head_scores[a:b]
-            q.ranked = [(q.heads[i], float(scores[i])) for i in np.argsort(-scores, kind="stable")[:keep]]
-            q.ear99 = float(p_ear99)
-            wanted = {h for h, _ in q.ranked}
-            q.rows = [i for i, h in enumerate(q.doc_heads) if h in wanted]
-            shown_rows.append(rows[q.rows])
+            scored.ranked = [(scored.heads[i], float(scores[i])) for i in np.argsort(-scores, kind="stable")[:keep]]
+            scored.ear99 = float(p_ear99)
+            wanted = {h for h, _ in scored.ranked}
+            scored.rows = [i for i, h in enumerate(scored.doc_heads) if h in wanted]
+            start = batch.row_spans[q][0]
+            shown_rows.append(batch.rows[[start + i for i in scored.rows]])
+            queries.append(scored)
         paragraph_scores = self.ranker.paragraph_scores(np.concatenate(shown_rows))
         start = 0
-        for q in queries:  # the paragraph shown for an entry: its candidate with the best paragraph score
+        for scored in queries:  # the paragraph shown for an entry: its candidate with the best paragraph score
             best: dict[str, tuple[float, Candidate]] = {}
-            for i, score in zip(q.rows, paragraph_scores[start : start + len(q.rows)], strict=True):
-                head = q.doc_heads[i]
+            for i, score in zip(scored.rows, paragraph_scores[start : start + len(scored.rows)], strict=True):
+                head = scored.doc_heads[i]
                 if head not in best or score > best[head][0]:
-                    best[head] = (float(score), q.candidates[i])
-            start += len(q.rows)
-            q.shown = {h: c for h, (_, c) in best.items()}
+                    best[head] = (float(score), scored.candidates[i])
+            start += len(scored.rows)
+            scored.shown = {h: c for h, (_, c) in best.items()}
         return queries
 
+    def eccn_candidates(self, pools: list[list[Candidate]]) -> list[Pool]:
+        """Each retrieval pool split into CCL paragraphs (what the ranker scores) and MTCR Annex items."""
+        docs = self.index.docs
+        return [
+            Pool([c for c in cands if docs[c.doc].kind != "mtcr"], [c for c in cands if docs[c.doc].kind == "mtcr"])
+            for cands in pools
+        ]
+
     def features(
-        self, facts: Facts, cands: list[Candidate], vector: np.ndarray, neighbours: list[tuple[str, float]]
-    ) -> np.ndarray:
-        heads = {self.index.docs[c.doc].eccn for c in cands}
-        positions = [self._heading_pos[h] for h in heads if h in self._heading_pos]
-        sims = self._heading_matrix[positions] @ vector if positions else np.zeros(0)
-        heading_sim = {self.index.heading_ids[p]: float(s) for p, s in zip(positions, sims, strict=True)}
-        return candidate_features(facts, cands, self.index.docs, self._thresholds, heading_sim, neighbours)
+        self,
+        facts: list[Facts],
+        pools: list[Pool],
+        vectors: np.ndarray,
+        neighbours: list[list[tuple[str, float]]],
+    ) -> FeatureBatch:
+        """The ranker's candidate and entry rows for a batch (``features.FeatureBuilder``)."""
+        return self.feature_builder.build(facts, [p.eccn for p in pools], vectors, neighbours)
 
     def _result(
         self, facts: Facts, scored: Scored, top_k: int, destination: Country | None, rules: bool

@@ -8,7 +8,7 @@ of entry (catch-all ``x9xx``, 600 series, ``.y``, depth, ITAR pointer) and cues 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -136,126 +136,224 @@ class _DocTable:
         self.part2 = np.array([h in CRYPTO_ENTRIES for h in self.head])
         self.mass_market = np.array([h in MASS_MARKET_ENTRIES for h in self.head])
         self.cryptanalytic = np.array([h in CRYPTANALYTIC_ENTRIES for h in self.head])
+        names = list(dict.fromkeys(self.head))
+        self.head_names = np.array(names, dtype=object)
+        number = {h: i for i, h in enumerate(names)}
+        self.head_id = np.array([number[h] for h in self.head], dtype=np.int64)
+        self._under: dict[str, np.ndarray] = {}
+
+    def under(self, paragraph_id: str) -> np.ndarray:
+        """Mask of the documents at or below ``paragraph_id`` (it is in their lineage)."""
+        mask = self._under.get(paragraph_id)
+        if mask is None:
+            mask = self._under[paragraph_id] = np.array([paragraph_id in lin for lin in self.lineage])
+        return mask
 
 
-_TABLES: dict[int, _DocTable] = {}
+@dataclass
+class FeatureBatch:
+    """Candidate rows of a batch of descriptions, and the entry rows built from them.
+
+    Rows are in description order, so each description's rows form one slice; entries (one per
+    description and ECCN entry) are numbered by description, then by first appearance."""
+
+    rows: np.ndarray  # one row of FEATURE_NAMES per candidate
+    row_spans: list[tuple[int, int]]  # per description: its slice of ``rows``
+    entry_of_row: np.ndarray  # the entry number of every candidate row
+    entries: list[str]  # ECCN head of each entry
+    entry_rows: np.ndarray  # one row of HEAD_FEATURE_NAMES per entry
+    entry_spans: list[tuple[int, int]]  # per description: its slice of ``entries``
+
+    def heads(self, q: int) -> list[str]:
+        a, b = self.entry_spans[q]
+        return self.entries[a:b]
+
+    def doc_heads(self, q: int) -> list[str]:
+        a, b = self.row_spans[q]
+        return [self.entries[e] for e in self.entry_of_row[a:b]]
 
 
-def _table(docs: list[Document]) -> _DocTable:
-    table = _TABLES.get(id(docs))
-    if table is None or table.size != len(docs):
-        table = _TABLES[id(docs)] = _DocTable(docs)
-    return table
+class FeatureBuilder:
+    """Builds the ranker's features for many descriptions at once: every column is one NumPy
+    operation over the whole batch; only parameter agreement and the nearest-example lookups are per
+    description."""
 
+    def __init__(
+        self,
+        docs: list[Document],
+        thresholds: list[list[Quantity]],
+        heading_ids: list[str],
+        heading_matrix: np.ndarray,
+    ) -> None:
+        self.docs = docs
+        self.thresholds = thresholds
+        self.table = _DocTable(docs)
+        names = self.table.head_names.tolist()
+        heading_pos = {h: i for i, h in enumerate(heading_ids)}
+        self.head_number = {h: i for i, h in enumerate(names)}
+        # each entry's heading vector (zeros where the entry has none), in head-number order
+        self.heading_vectors = np.zeros((len(names), heading_matrix.shape[1]), dtype=np.float32)
+        known = [(i, heading_pos[h]) for i, h in enumerate(names) if h in heading_pos]
+        if known:
+            self.heading_vectors[[i for i, _ in known]] = heading_matrix[[p for _, p in known]]
 
-def candidate_features(
-    facts: Facts,
-    cands: list[Candidate],
-    docs: list[Document],
-    thresholds: list[list[Quantity]],
-    heading_sim: dict[str, float],
-    neighbours: list[tuple[str, float]],
-) -> np.ndarray:
-    """One row of FEATURE_NAMES per candidate; ``neighbours`` are the nearest labelled examples.
+    def build(
+        self,
+        facts: list[Facts],
+        cands: list[list[Candidate]],
+        vectors: np.ndarray,
+        neighbours: list[list[tuple[str, float]]],
+    ) -> FeatureBatch:
+        table = self.table
+        sizes = np.array([len(c) for c in cands], dtype=np.int64)
+        bounds = np.concatenate([[0], np.cumsum(sizes)])
+        row_spans = [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        n = int(bounds[-1])
+        width = len(FEATURE_NAMES)
+        if n == 0:
+            empty = np.zeros((0, width), dtype=np.float32)
+            return FeatureBatch(
+                empty, row_spans, np.zeros(0, np.int64), [], np.zeros((0, width + 1), np.float32), row_spans
+            )
+        values = np.array(
+            [(c.doc, c.dense_score, c.dense_rank, c.lexical_score, c.lexical_rank) for cs in cands for c in cs]
+        )
+        idx = values[:, 0].astype(np.int64)
+        dense, dense_rank, lexical, lexical_rank = values[:, 1], values[:, 2], values[:, 3], values[:, 4]
+        query = np.repeat(np.arange(len(cands)), sizes)
+        nonempty = sizes > 0
+        lexical_max = np.array([cs[0].lexical_max if cs else 0.0 for cs in cands])[query]
 
-    Built column by column with NumPy: per-document facts are gathered from a cached table, per-entry
-    facts (heading similarity, support, labelled-example votes) are looked up once per entry."""
-    n = len(cands)
-    if not n:
-        return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
-    table = _table(docs)
-    idx = np.fromiter((c.doc for c in cands), dtype=np.int64, count=n)
-    dense = np.fromiter((c.dense_score for c in cands), dtype=np.float64, count=n)
-    dense_rank = np.fromiter((c.dense_rank for c in cands), dtype=np.float64, count=n)
-    lexical = np.fromiter((c.lexical_score for c in cands), dtype=np.float64, count=n)
-    lexical_rank = np.fromiter((c.lexical_rank for c in cands), dtype=np.float64, count=n)
-    lexical_max = cands[0].lexical_max
-    heads = [table.head[i] for i in idx]
-    order = list(dict.fromkeys(heads))
-    slot = {h: i for i, h in enumerate(order)}
-    where = np.fromiter((slot[h] for h in heads), dtype=np.int64, count=n)
-    head_count = np.bincount(where, minlength=len(order)).astype(np.float64)
-    head_dense = _group_max(dense[:, None], where, len(order))[:, 0]
+        # entries: (description, ECCN head) pairs, by description then first appearance
+        head_id = table.head_id[idx]
+        key = query * len(self.head_number) + head_id
+        keys, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        by_first = np.argsort(first, kind="stable")
+        number = np.empty_like(by_first)
+        number[by_first] = np.arange(len(by_first))
+        where = number[inverse.reshape(-1)]
+        entry_key = keys[by_first]
+        entry_query = entry_key // len(self.head_number)
+        entry_head = entry_key % len(self.head_number)
+        entries = table.head_names[entry_head].tolist()
+        n_entries = len(entries)
+        entry_counts = np.bincount(entry_query, minlength=len(cands))
+        entry_bounds = np.concatenate([[0], np.cumsum(entry_counts)])
+        entry_spans = [(int(a), int(b)) for a, b in zip(entry_bounds[:-1], entry_bounds[1:], strict=True)]
 
-    knn_total = sum(max(s, 0.0) for _, s in neighbours) or 1.0
-    knn_max: dict[str, float] = defaultdict(float)
-    knn_vote: dict[str, float] = defaultdict(float)
-    example_sim: dict[str, float] = {}
-    for label, sim in neighbours:
-        head = _entry_facts(label)[0] if label != "EAR99" else "EAR99"
-        knn_max[head] = max(knn_max[head], sim)
-        knn_vote[head] += max(sim, 0.0) / knn_total
-        example_sim[label] = max(example_sim.get(label, 0.0), sim)
-    nearest = (_entry_facts(neighbours[0][0])[0] if neighbours[0][0] != "EAR99" else "EAR99") if neighbours else ""
-    per_head = np.array([[heading_sim.get(h, 0.0), knn_max[h], knn_vote[h], float(nearest == h)] for h in order])
-    per_head = per_head[where]
-    exact_example = np.fromiter(
-        (max((example_sim.get(a, 0.0) for a in table.lineage[i]), default=0.0) for i in idx), dtype=np.float64, count=n
-    )
-    description = list(facts.quantities)
-    if description:
-        params = np.array([agreement(description, thresholds[i]) for i in idx], dtype=np.float64)
-        tight = np.array([tightness(description, thresholds[i]) for i in idx], dtype=np.float64)
-    else:
+        head_count = np.bincount(where, minlength=n_entries).astype(np.float64)
+        head_dense = _group_max(dense[:, None], where, n_entries)[:, 0]
+        heading_sim = np.einsum("ij,ij->i", self.heading_vectors[entry_head], vectors[entry_query])
+        best_dense = np.full(len(cands), -np.inf)
+        np.maximum.at(best_dense, query, dense)
+
+        # nearest labelled examples: per entry (max similarity, vote share, nearest), per row (exact paragraph)
+        knn_max = np.zeros(n_entries)
+        knn_vote = np.zeros(n_entries)
+        knn_nearest = np.zeros(n_entries)
+        exact_example = np.zeros(n)
+        knn_ear99 = np.zeros(len(cands))
+        knn_top = np.zeros(len(cands))
+        entry_at = dict(zip(entry_key.tolist(), range(n_entries), strict=True))
+        for q, near in enumerate(neighbours):
+            if not near or not nonempty[q]:
+                continue
+            knn_top[q] = near[0][1]
+            total = sum(max(s, 0.0) for _, s in near) or 1.0
+            example_sim: dict[str, float] = {}
+            for rank, (label, sim) in enumerate(near):
+                example_sim[label] = max(example_sim.get(label, 0.0), sim)
+                if label == "EAR99":
+                    knn_ear99[q] += max(sim, 0.0) / total
+                    continue
+                head = self.head_number.get(_entry_facts(label)[0])
+                e = None if head is None else entry_at.get(q * len(self.head_number) + head)
+                if e is None:
+                    continue
+                knn_max[e] = max(float(knn_max[e]), sim)
+                knn_vote[e] += max(sim, 0.0) / total
+                if rank == 0:
+                    knn_nearest[e] = 1.0
+            a, b = row_spans[q]
+            for label, sim in example_sim.items():  # the best example labelled this paragraph or an ancestor
+                if label != "EAR99":
+                    hit = table.under(label)[idx[a:b]]
+                    exact_example[a:b] = np.maximum(exact_example[a:b], np.where(hit, sim, 0.0))
+
         params = np.zeros((n, 3))
         tight = np.zeros(n)
-    best_dense = float(dense.max())
-    crypto = facts.uses_crypto
-    part2 = table.part2[idx]
-    group = {g: table.is_group[g][idx] for g in "ABCDE"}
-    neither = not (facts.is_software or facts.is_technology or facts.is_material)
-    ones = np.ones(n)
-    columns = [
-        dense,
-        best_dense - dense,
-        np.log1p(dense_rank),
-        lexical / lexical_max if lexical_max > 0 else np.zeros(n),
-        np.log1p(lexical_rank),
-        (1.0 / (60 + dense_rank) + 1.0 / (60 + lexical_rank)) * 100,
-        ((dense_rank < 1000) & (lexical_rank < 1000)).astype(np.float64),
-        per_head[:, 0],
-        head_count[where] / n,
-        head_dense[where],
-        params[:, 0],
-        params[:, 1],
-        params[:, 2],
-    ]
-    flags = [
-        facts.is_software * group["D"],
-        facts.is_technology * group["E"],
-        facts.is_material * group["C"],
-        neither * (group["A"] | group["B"]),
-        crypto * part2,
-        (not crypto) * part2,
-        bool(facts.mass_market_terms) * table.mass_market[idx],
-        bool(facts.not_mass_market_terms) * table.mass_market[idx],
-        bool(facts.crypto_limited_terms) * part2,
-        (facts.cryptanalytic or facts.forensic) * table.cryptanalytic[idx],
-    ]
-    tail = [
-        ones * len(facts.everyday_terms),
-        ones * float(bool(description)),
-        per_head[:, 1],
-        per_head[:, 2],
-        per_head[:, 3],
-        exact_example,
-        ones * knn_vote["EAR99"],
-        ones * (neighbours[0][1] if neighbours else 0.0),
-        ones * float(facts.is_software),
-        ones * float(facts.is_technology),
-        ones * float(facts.is_material),
-        ones * float(crypto),
-        ones * float(bool(facts.mass_market_terms)),
-        ones * float(bool(facts.not_mass_market_terms)),
-        ones * best_dense,
-        (params[:, 1] > 0).astype(np.float64),
-        ((params[:, 2] > 0) & (params[:, 1] == 0)).astype(np.float64),
-        ones * float(n),
-        tight,
-    ]
-    return np.column_stack(
-        [*columns, table.static[idx].astype(np.float64), *(np.asarray(f, dtype=np.float64) for f in flags), *tail]
-    ).astype(np.float32)
+        for q, f in enumerate(facts):
+            description = list(f.quantities)
+            a, b = row_spans[q]
+            if description and b > a:
+                params[a:b] = [agreement(description, self.thresholds[i]) for i in idx[a:b]]
+                tight[a:b] = [tightness(description, self.thresholds[i]) for i in idx[a:b]]
+
+        def per_query(values: list[float]) -> np.ndarray:
+            return np.asarray(values, dtype=np.float64)[query]
+
+        software = per_query([f.is_software for f in facts])
+        technology = per_query([f.is_technology for f in facts])
+        material = per_query([f.is_material for f in facts])
+        crypto = per_query([f.uses_crypto for f in facts])
+        mass_market = per_query([bool(f.mass_market_terms) for f in facts])
+        not_mass_market = per_query([bool(f.not_mass_market_terms) for f in facts])
+        limited = per_query([bool(f.crypto_limited_terms) for f in facts])
+        cryptanalytic = per_query([f.cryptanalytic or f.forensic for f in facts])
+        has_numbers = per_query([bool(f.quantities) for f in facts])
+        neither = 1.0 - np.maximum(np.maximum(software, technology), material)
+        part2 = table.part2[idx]
+        group = {g: table.is_group[g][idx] for g in "ABCDE"}
+        q_best = best_dense[query]
+        safe_max = np.where(lexical_max > 0, lexical_max, 1.0)
+        columns = [
+            dense,
+            q_best - dense,
+            np.log1p(dense_rank),
+            np.where(lexical_max > 0, lexical / safe_max, 0.0),
+            np.log1p(lexical_rank),
+            (1.0 / (60 + dense_rank) + 1.0 / (60 + lexical_rank)) * 100,
+            ((dense_rank < 1000) & (lexical_rank < 1000)).astype(np.float64),
+            heading_sim[where],
+            head_count[where] / sizes[query],
+            head_dense[where],
+            params[:, 0],
+            params[:, 1],
+            params[:, 2],
+            *table.static[idx].astype(np.float64).T,
+            software * group["D"],
+            technology * group["E"],
+            material * group["C"],
+            neither * (group["A"] | group["B"]),
+            crypto * part2,
+            (1.0 - crypto) * part2,
+            mass_market * table.mass_market[idx],
+            not_mass_market * table.mass_market[idx],
+            limited * part2,
+            cryptanalytic * table.cryptanalytic[idx],
+            per_query([len(f.everyday_terms) for f in facts]),
+            has_numbers,
+            knn_max[where],
+            knn_vote[where],
+            knn_nearest[where],
+            exact_example,
+            knn_ear99[query],
+            knn_top[query],
+            software,
+            technology,
+            material,
+            crypto,
+            mass_market,
+            not_mass_market,
+            q_best,
+            (params[:, 1] > 0).astype(np.float64),
+            ((params[:, 2] > 0) & (params[:, 1] == 0)).astype(np.float64),
+            sizes[query].astype(np.float64),
+            tight,
+        ]
+        rows = np.column_stack(columns).astype(np.float32)
+        entry_rows = _entry_rows(rows, where, n_entries)
+        return FeatureBatch(rows, row_spans, where, entries, entry_rows, entry_spans)
 
 
 # columns where a smaller value is better; negated before taking the best over an entry's documents
@@ -263,22 +361,20 @@ _LOWER_IS_BETTER = tuple(FEATURE_NAMES.index(n) for n in ("dense_gap", "dense_lo
 HEAD_FEATURE_NAMES = (*FEATURE_NAMES, "documents_of_entry")
 
 
-def head_features(rows: np.ndarray, heads: list[str]) -> tuple[list[str], np.ndarray]:
-    """One row per ECCN entry: the best value of each feature over the entry's candidate documents.
+def _entry_rows(rows: np.ndarray, entry_of_row: np.ndarray, n_entries: int) -> np.ndarray:
+    """One row per ECCN entry: the best value of each feature over the entry's candidate documents,
+    and how many documents it has.
 
     Labels are per entry, so the ranker scores entries; which paragraph of the entry to show is a
     separate choice (``Ranker.paragraph_model``).
     """
-    order = list(dict.fromkeys(heads))
-    if not order:
-        return [], np.zeros((0, len(HEAD_FEATURE_NAMES)), dtype=np.float32)
+    if n_entries == 0:
+        return np.zeros((0, len(HEAD_FEATURE_NAMES)), dtype=np.float32)
     signed = rows.copy()
     signed[:, _LOWER_IS_BETTER] *= -1
-    index = {h: i for i, h in enumerate(order)}
-    where = np.fromiter((index[h] for h in heads), dtype=np.int64, count=len(heads))
-    out = _group_max(signed, where, len(order)).astype(np.float32)
-    counts = np.bincount(where, minlength=len(order)).astype(np.float32)
-    return order, np.column_stack([out, counts])
+    out = _group_max(signed, entry_of_row, n_entries).astype(np.float32)
+    counts = np.bincount(entry_of_row, minlength=n_entries).astype(np.float32)
+    return np.column_stack([out, counts])
 
 
 _QUERY_COLUMNS = (

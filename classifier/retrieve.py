@@ -58,6 +58,7 @@ class Retriever:
         self.depth = depth
         self.position = {d.id: i for i, d in enumerate(docs)}
         self.vectors = dense.matrix()
+        self.doc_eccn = [d.eccn if d.kind != "mtcr" else "" for d in docs]
         self.by_head: dict[str, list[int]] = defaultdict(list)
         rows: dict[str, list[tuple[int, float, int]]] = defaultdict(list)
         for i, d in enumerate(docs):
@@ -117,40 +118,46 @@ class Retriever:
     ) -> list[list[Candidate]]:
         """For each description, its candidate pool, best fused first."""
         dense_scores, dense_positions = self.dense.search(vectors, self.depth)
+        lexical = np.stack([self.lexical.scores(f.text) for f in facts]) if facts else np.zeros((0, len(self.docs)))
+        depth = min(self.depth, lexical.shape[1])
+        top = np.argpartition(-lexical, depth - 1, axis=1)[:, :depth] if depth else np.zeros((len(facts), 0), int)
+        lexical_max = lexical.max(axis=1) if lexical.shape[1] else np.zeros(len(facts))
         results = []
-        for qi, (f, d_scores, d_positions) in enumerate(zip(facts, dense_scores, dense_positions, strict=True)):
+        for qi, f in enumerate(facts):
             vector = vectors[qi]
-            lexical = self.lexical.scores(f.text)
-            top = (
-                np.argpartition(-lexical, self.depth)[: self.depth]
-                if len(lexical) > self.depth
-                else np.arange(len(lexical))
-            )
-            top_lexical = top[np.argsort(-lexical[top], kind="stable")]
-            lexical_rank = {int(p): r + 1 for r, p in enumerate(top_lexical) if lexical[p] > 0}
-            dense_rank = {int(p): r + 1 for r, p in enumerate(d_positions) if p >= 0}
-            dense_score = {int(p): float(s) for p, s in zip(d_positions, d_scores, strict=True) if p >= 0}
-            pool = list(dict.fromkeys([*dense_rank, *lexical_rank]))
+            scores = lexical[qi]
+            top_lexical = top[qi][np.argsort(-scores[top[qi]], kind="stable")]
+            top_lexical = top_lexical[scores[top_lexical] > 0]
+            found = dense_positions[qi] >= 0
+            d_positions = dense_positions[qi][found]
+            # every document's rank in each retriever (MISSING_RANK when not retrieved) and dense score
+            dense_rank = np.full(len(self.docs), MISSING_RANK)
+            dense_rank[d_positions] = np.arange(1, len(d_positions) + 1)
+            lexical_rank = np.full(len(self.docs), MISSING_RANK)
+            lexical_rank[top_lexical] = np.arange(1, len(top_lexical) + 1)
+            pool = list(dict.fromkeys([*d_positions.tolist(), *top_lexical.tolist()]))
             pool += self._from_examples(neighbours[qi], vector) if neighbours is not None else []
             pool += self._from_thresholds(f, vector)
-            heads = list(dict.fromkeys(self.docs[p].eccn for p in pool if self.docs[p].kind != "mtcr"))
-            pool += self._counterparts(heads, f, vector)
-            pool = list(dict.fromkeys(pool))
-            missing = [p for p in pool if p not in dense_score]
-            if missing:  # every candidate gets its dense similarity, for the ranker
-                dense_score.update(zip(missing, (self.vectors[missing] @ vector).tolist(), strict=True))
-            lexical_max = float(lexical.max()) if len(lexical) else 0.0
-            cands = [
-                Candidate(
-                    p,
-                    dense_score[p],
-                    dense_rank.get(p, MISSING_RANK),
-                    float(lexical[p]),
-                    lexical_rank.get(p, MISSING_RANK),
-                    lexical_max,
-                )
-                for p in pool
-            ]
-            cands.sort(key=lambda c: -c.fused)
-            results.append(cands)
+            if f.is_software or f.is_technology:
+                heads = list(dict.fromkeys(self.doc_eccn[p] for p in pool if self.doc_eccn[p]))
+                pool += self._counterparts(heads, f, vector)
+            positions = np.array(list(dict.fromkeys(pool)), dtype=np.int64)
+            dense_score = self.vectors[positions] @ vector
+            dense_score[: len(d_positions)] = dense_scores[qi][found]  # the index's own scores where it has them
+            d_rank, l_rank = dense_rank[positions], lexical_rank[positions]
+            fused = 1.0 / (RRF_K + d_rank) + 1.0 / (RRF_K + l_rank)
+            order = np.argsort(-fused, kind="stable")
+            results.append(
+                [
+                    Candidate(p, ds, dr, ls, lr, float(lexical_max[qi]))
+                    for p, ds, dr, ls, lr in zip(
+                        positions[order].tolist(),
+                        dense_score[order].tolist(),
+                        d_rank[order].tolist(),
+                        scores[positions[order]].tolist(),
+                        l_rank[order].tolist(),
+                        strict=True,
+                    )
+                ]
+            )
         return results

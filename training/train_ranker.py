@@ -27,7 +27,7 @@ from classifier.eccn import ECCN
 from classifier.engine import Classifier
 from classifier.examples import ExampleMemory
 from classifier.facts import read_facts
-from classifier.features import FEATURE_NAMES, HEAD_FEATURE_NAMES, QUERY_FEATURE_NAMES, head_features, query_features
+from classifier.features import FEATURE_NAMES, HEAD_FEATURE_NAMES, QUERY_FEATURE_NAMES, query_features
 from classifier.rank import DEFAULT_PATH, RANKER_VERSION, Ranker, new_estimator
 from training.labelled import Example, labelled
 from training.metrics import exact, graded
@@ -41,27 +41,26 @@ def dataset(
     """Entry rows (one per candidate ECCN entry) and paragraph rows (one per candidate paragraph) with
     their labels, grouped by description."""
     facts = [read_facts(e.text) for e in examples]
-    all_cands = clf.retriever.candidates(facts, vectors, neighbours)
+    pools = clf.eccn_candidates(clf.retriever.candidates(facts, vectors, neighbours))
+    batch = clf.features(facts, pools, vectors, neighbours)
     head_x: list[np.ndarray] = []
     para_x: list[np.ndarray] = []
     head_y: list[float] = []
     para_y: list[float] = []
     groups: list[int] = []
     heads: list[str] = []
-    for qi, (example, f, cands, vec, near) in enumerate(
-        zip(examples, facts, all_cands, vectors, neighbours, strict=True)
-    ):
-        cands = [c for c in cands if clf.index.docs[c.doc].kind != "mtcr"]
+    for qi, (example, pool) in enumerate(zip(examples, pools, strict=True)):
         gold_head = ECCN.parse(example.gold).head
-        doc_rows = clf.features(f, cands, vec, near)
-        doc_heads = [clf.index.docs[c.doc].eccn for c in cands]
-        order, rows = head_features(doc_rows, doc_heads)
-        head_x.append(rows)
+        (a, b), (ea, eb) = batch.row_spans[qi], batch.entry_spans[qi]
+        doc_rows = batch.rows[a:b]
+        doc_heads = batch.doc_heads(qi)
+        order = batch.heads(qi)
+        head_x.append(batch.entry_rows[ea:eb])
         head_y.extend(float(h == gold_head) for h in order)
         heads.extend(order)
         groups.extend([qi] * len(order))
         in_gold = [i for i, h in enumerate(doc_heads) if h == gold_head]
-        labels = [float(exact(clf.index.docs[cands[i].doc].id, example.gold)) for i in in_gold]
+        labels = [float(exact(clf.index.docs[pool.eccn[i].doc].id, example.gold)) for i in in_gold]
         if 0 < sum(labels) < len(labels):  # only entries where the choice of paragraph matters
             para_x.append(doc_rows[in_gold])
             para_y.extend(labels)
