@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+
+import numpy as np
 import pytest
 
 from classifier.engine import Classifier, InputError
+from classifier.facts import read_facts
 
 
 @pytest.mark.parametrize(
@@ -49,12 +53,41 @@ def test_five_suggestions_are_five_different_entries(classifier: Classifier) -> 
     assert confidences == sorted(confidences, reverse=True)
 
 
+BATCH_TEXTS = [
+    "GPS receiver module for drones",
+    "Hydrazine monopropellant for satellites",
+    "Leather sofa",
+    "Fiber laser, 150 W average output, 1070 nm",
+    "Encryption software library with AES-256 for banking apps",
+]
+
+
 def test_classify_many_gives_the_same_answers_as_classify(classifier: Classifier) -> None:
-    texts = ["GPS receiver module for drones", "Hydrazine monopropellant for satellites", "Leather sofa"]
-    batch = classifier.classify_many(texts, top_k=3)
-    for text, result in zip(texts, batch, strict=True):
+    batch = classifier.classify_many(BATCH_TEXTS, top_k=3)
+    for text, result in zip(BATCH_TEXTS, batch, strict=True):
         single = classifier.classify(text, top_k=3)
         assert [s.eccn for s in result.suggestions] == [s.eccn for s in single.suggestions]
+        assert [s.confidence for s in result.suggestions] == pytest.approx([s.confidence for s in single.suggestions])
+
+
+def test_batch_features_equal_one_description_at_a_time(classifier: Classifier) -> None:
+    facts = [read_facts(t) for t in BATCH_TEXTS]
+    vectors = classifier.encoder.encode(BATCH_TEXTS)
+    assert classifier.ranker is not None
+    neighbours = classifier.ranker.memory.neighbours(vectors)
+    pools = classifier.eccn_candidates(classifier.retriever.candidates(facts, vectors, neighbours))
+    batch = classifier.features(facts, pools, vectors, neighbours)
+    for q in range(len(BATCH_TEXTS)):
+        alone = classifier.features([facts[q]], [pools[q]], vectors[q : q + 1], [neighbours[q]])
+        (a, b), (ea, eb) = batch.row_spans[q], batch.entry_spans[q]
+        assert np.allclose(batch.rows[a:b], alone.rows, atol=1e-6)
+        assert batch.heads(q) == alone.entries
+        assert np.allclose(batch.entry_rows[ea:eb], alone.entry_rows, atol=1e-6)
+        assert len(set(batch.heads(q))) == len(batch.heads(q))  # one entry row per ECCN entry
+
+
+def test_loading_freezes_what_was_loaded_for_the_garbage_collector(classifier: Classifier) -> None:
+    assert gc.get_freeze_count() > 100_000  # the corpus, index and model objects are not re-scanned
 
 
 def test_results_carry_provenance_and_the_notice(classifier: Classifier) -> None:
