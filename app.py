@@ -1,7 +1,8 @@
 """Gradio page: ``python app.py`` serves on 127.0.0.1:7860 (GRADIO_SERVER_NAME / GRADIO_SERVER_PORT honoured).
 
 Nothing is exposed to other hosts unless GRADIO_SERVER_NAME says so. Set ECCN_APP_AUTH="user:password"
-to require a login. Tabs: Classify, Batch, CCL browser. Scripts can call the running app:
+to require a login; set ECCN_DECISIONS=past.csv to weigh and quote your past decisions (a CSV, XLSX or
+JSONL table with description and eccn columns). Tabs: Classify, Batch, CCL browser. Scripts can call the running app:
 ``gradio_client.Client("http://127.0.0.1:7860").predict("VPN gateway, IPsec", api_name="/classify")``.
 """
 
@@ -213,7 +214,8 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
 def main() -> None:
     user, _, password = os.environ.get("ECCN_APP_AUTH", "").partition(":")
     auth = (user, password) if user and password else None
-    build_app().launch(
+    decisions = os.environ.get("ECCN_DECISIONS") or None
+    build_app(Classifier.load(decisions=decisions)).launch(
         server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
         server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
         auth=auth,

@@ -28,7 +28,17 @@ from classifier.result import percent
 from classifier.tables import FORMATS, description_column, read_rows
 from classifier.tables import TableError as BatchError  # bad usage: exit code 2
 
-ADDED = ("eccn", "confidence", "paragraph_id", "heading", "suggestions", "findings", "license_required", "error")
+ADDED = (
+    "eccn",
+    "confidence",
+    "paragraph_id",
+    "heading",
+    "suggestions",
+    "findings",
+    "license_required",
+    "past_decisions",
+    "error",
+)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 64
 
@@ -70,6 +80,9 @@ def _output_row(row: dict[str, Any], result: Any = None, error: str = "") -> dic
                 "suggestions": "; ".join(f"{s.eccn} ({percent(s.confidence)})" for s in result.suggestions),
                 "findings": "; ".join(f"{f.rule}: {f.outcome}" for f in result.findings if f.triggered),
                 "license_required": "" if result.license is None else str(result.license["license_required"]).lower(),
+                "past_decisions": "; ".join(
+                    f"{p.eccn} ({p.source}, similarity {p.similarity:.2f})" for p in result.precedents
+                ),
                 "error": "",
             }
         )

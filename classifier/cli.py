@@ -21,6 +21,11 @@ from classifier.show import describe, render_text
 NOT_LEGAL_ADVICE = NOTICE
 
 
+DECISIONS_HELP = (
+    "past decisions to weigh and quote: a .csv, .xlsx or .jsonl table with a description column and an eccn column"
+)
+
+
 def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -61,6 +66,7 @@ def _error(message: object) -> int:
 
 
 def cmd_classify(args: argparse.Namespace, corpus: Corpus) -> int:
+    from classifier.decisions import DecisionError
     from classifier.engine import Classifier, InputError
 
     facts = {
@@ -74,10 +80,10 @@ def cmd_classify(args: argparse.Namespace, corpus: Corpus) -> int:
         "mass_market": args.mass_market,
     }
     try:
-        result = Classifier.load(corpus_dir=corpus.directory).classify(
+        result = Classifier.load(corpus_dir=corpus.directory, decisions=args.decisions).classify(
             args.text, top_k=args.top_k, **{k: v for k, v in facts.items() if v is not None}
         )
-    except InputError as err:
+    except (InputError, DecisionError) as err:
         return _error(err)
     if args.records:
         from classifier.record import write_record
@@ -126,11 +132,12 @@ def cmd_de_minimis(args: argparse.Namespace, corpus: Corpus) -> int:
 
 def cmd_batch(args: argparse.Namespace, corpus: Corpus) -> int:
     from classifier.batch import BatchError, run_batch
+    from classifier.decisions import DecisionError
     from classifier.engine import Classifier
 
     try:
         summary = run_batch(
-            Classifier.load(corpus_dir=corpus.directory),
+            Classifier.load(corpus_dir=corpus.directory, decisions=args.decisions),
             args.input,
             args.output,
             top_k=args.top_k,
@@ -138,7 +145,7 @@ def cmd_batch(args: argparse.Namespace, corpus: Corpus) -> int:
             resume=args.resume,
             chunk_size=args.chunk_size,
         )
-    except BatchError as err:
+    except (BatchError, DecisionError) as err:
         return _error(err)
     resumed = f" (resumed after row {summary.resumed_from})" if summary.resumed_from else ""
     print(f"{summary.rows} rows classified into {args.output}{resumed}; {summary.errors} with errors", file=sys.stderr)
@@ -173,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--mass-market", type=_yes_no, help="yes/no: the item meets the Cryptography Note")
     classify.add_argument("--json", action="store_true", help="print one JSON object")
     classify.add_argument("--records", type=Path, help="also write a JSON audit record and a Markdown memo here")
+    classify.add_argument("--decisions", type=Path, help=DECISIONS_HELP)
     classify.set_defaults(func=cmd_classify)
     show = sub.add_parser("show", help="show an ECCN or paragraph with its text, notes, controls and exceptions")
     show.add_argument("id", help="an ECCN or paragraph id, e.g. 5A002, 5A002.a.1, 3a001a5b2")
@@ -184,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--top-k", type=int, default=5, help="suggestions per row (default 5)")
     batch.add_argument("--records", type=Path, help="write a JSON audit record and a Markdown memo per row here")
     batch.add_argument("--resume", action="store_true", help="continue an interrupted run of the same input and output")
+    batch.add_argument("--decisions", type=Path, help=DECISIONS_HELP)
     batch.add_argument("--chunk-size", type=int, default=64, help="rows per encoder call (default 64)")
     batch.set_defaults(func=cmd_batch)
     lic = sub.add_parser("license", help="is a license required for an ECCN paragraph to a destination?")

@@ -6,6 +6,8 @@ facts (``facts.py``) → retrieve (``retrieve.py``) → rank (``features.py``, `
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import gc
 import logging
 import time
@@ -17,16 +19,18 @@ import numpy as np
 
 from classifier.corpus import DEFAULT_DIR, Corpus
 from classifier.countries import Country, UnknownCountry
+from classifier.decisions import DecisionSet, read_decisions
 from classifier.dense import DEFAULT_INDEX_DIR, DenseIndex, Encoder
 from classifier.documents import Document, build_documents
 from classifier.eccn import EAR99
+from classifier.examples import ExampleMemory
 from classifier.facts import Facts, read_facts
 from classifier.features import FeatureBatch, FeatureBuilder, query_features
 from classifier.lexical import LexicalIndex, tokenize
 from classifier.quantities import Quantity, quantities
 from classifier.rank import DEFAULT_PATH as RANKER_PATH
 from classifier.rank import Ranker
-from classifier.result import Classification, Finding, MTCRMatch, RuledOut, Suggestion, percent
+from classifier.result import Classification, Finding, MTCRMatch, Precedent, RuledOut, Suggestion, percent
 from classifier.retrieve import Candidate, Retriever
 from classifier.rules import apply_rules
 from classifier.rules.de_minimis import DeMinimisInputError
@@ -36,6 +40,8 @@ MAX_TEXT_CHARS = 20_000
 MTCR_SIMILARITY = 0.55
 CONSIDERED = 5  # entries listed as considered under an EAR99 answer
 WARM_UP = "Ethernet switch with 8 gigabit ports"  # classified once at load time
+PRECEDENT_SIMILARITY = 0.75  # past decisions at least this close are shown with a result
+PRECEDENTS = 3
 EAR99_SHOWN = 0.05  # below this probability EAR99 is not listed unless it comes first
 
 
@@ -117,6 +123,8 @@ class Classifier:
         self._thresholds: list[list[Quantity]] = [quantities(d.paragraph) for d in index.docs]
         self.retriever = Retriever(index.docs, index.dense, index.lexical, self._thresholds)
         self._doc_tokens = [frozenset(tokenize(d.paragraph)) for d in index.docs]
+        self.decisions: DecisionSet | None = None
+        self._decision_vectors = np.zeros((0, 1), dtype=np.float32)
         self.feature_builder = FeatureBuilder(index.docs, self._thresholds, index.heading_ids, index.headings.matrix())
 
     @classmethod
@@ -127,6 +135,7 @@ class Classifier:
         model_path: str | None = None,
         ranker_path: Path | str = RANKER_PATH,
         *,
+        decisions: Path | str | None = None,
         freeze_gc: bool = True,
     ) -> Classifier:
         """The embedded corpus and default model, offline; builds the search index on first use.
@@ -136,6 +145,8 @@ class Classifier:
         (``gc.collect(); gc.freeze()``) that the hundreds of thousands of objects loaded so far are
         permanent. Without that, each full collection re-scans them during batches (0.2-0.3 s a time,
         measured by ``training.benchmark``). Nothing is leaked: garbage is collected before freezing.
+
+        ``decisions``: a table of past decisions (``decisions.read_decisions``) to weigh and quote.
         """
         started = time.time()
         ranker = Ranker.load(Path(ranker_path))
@@ -148,6 +159,8 @@ class Classifier:
         if freeze_gc:
             gc.collect()
             gc.freeze()
+        if decisions is not None:
+            clf = clf.with_decisions(read_decisions(decisions, clf.corpus))
         log.info("classifier ready in %.1f s", time.time() - started)
         return clf
 
@@ -162,6 +175,23 @@ class Classifier:
         corpus = Corpus(corpus_dir)
         encoder = Encoder(model_path)
         return cls(corpus, encoder, SearchIndex.open(corpus, encoder, Path(index_dir)), None)
+
+    def with_decisions(self, decisions: DecisionSet) -> Classifier:
+        """A classifier that also weighs these past decisions (as labelled examples) and quotes the close
+        ones with every result; this one is left as it is."""
+        if self.ranker is None:
+            raise RuntimeError("past decisions need a ranker; use Classifier.load()")
+        vectors = self.encoder.encode([d.description for d in decisions.decisions])
+        memory = self.ranker.memory
+        clone = copy.copy(self)
+        clone.ranker = dataclasses.replace(
+            self.ranker,
+            memory=ExampleMemory(
+                np.vstack([memory.vectors, vectors]), [*memory.labels, *(d.eccn for d in decisions.decisions)]
+            ),
+        )
+        clone.decisions, clone._decision_vectors = decisions, vectors
+        return clone
 
     # -- public API ----------------------------------------------------------------------------
     def classify(self, text: str, top_k: int = 5, *, rules: bool = True, **facts: Any) -> Classification:
@@ -199,7 +229,29 @@ class Classifier:
         destinations = [self._destination(f.destination) for f in read]
         vectors = self.encoder.encode(cleaned)
         scored = self.score_candidates(read, vectors, keep=max(top_k, CONSIDERED))
-        return [self._result(f, q, top_k, d, rules) for f, q, d in zip(read, scored, destinations, strict=True)]
+        precedents = self.precedents(vectors)
+        return [
+            self._result(f, q, top_k, d, rules, p)
+            for f, q, d, p in zip(read, scored, destinations, precedents, strict=True)
+        ]
+
+    def precedents(self, vectors: np.ndarray) -> list[list[Precedent]]:
+        """For each description, the past decisions at least PRECEDENT_SIMILARITY close, closest first."""
+        if self.decisions is None:
+            return [[] for _ in range(len(vectors))]
+        sims = vectors @ self._decision_vectors.T
+        out = []
+        for row in sims:
+            best = np.argsort(-row, kind="stable")[:PRECEDENTS]
+            out.append(
+                [
+                    Precedent(d.description, d.eccn, d.source, round(float(row[i]), 3))
+                    for i in best
+                    if row[i] >= PRECEDENT_SIMILARITY
+                    for d in [self.decisions.decisions[i]]
+                ]
+            )
+        return out
 
     def _destination(self, name: str | None) -> Country | None:
         if name is None:
@@ -263,7 +315,13 @@ class Classifier:
         return self.feature_builder.build(facts, [p.eccn for p in pools], vectors, neighbours)
 
     def _result(
-        self, facts: Facts, scored: Scored, top_k: int, destination: Country | None, rules: bool
+        self,
+        facts: Facts,
+        scored: Scored,
+        top_k: int,
+        destination: Country | None,
+        rules: bool,
+        precedents: list[Precedent],
     ) -> Classification:
         assert self.ranker is not None
         docs = self.index.docs
@@ -278,6 +336,13 @@ class Classifier:
         at = next((i for i, s in enumerate(suggestions) if s.confidence < scored.ear99), len(suggestions))
         if at == 0 or scored.ear99 >= EAR99_SHOWN:
             suggestions.insert(at, self._ear99(suggestions[at:], scored.ear99))
+        for s in suggestions:  # a suggestion that agrees with a close past decision quotes it
+            for p in precedents:
+                if p.agrees_with == s.head:
+                    s.reasons.insert(
+                        0, f"past decision {p.eccn} for '{p.description}' ({p.source}, similarity {p.similarity:.2f})"
+                    )
+                    break
         mtcr = [
             MTCRMatch(
                 docs[c.doc].id.removeprefix("MTCR "),
@@ -301,6 +366,7 @@ class Classifier:
             findings=findings,
             license=license_view,
             mtcr_matches=sorted(mtcr, key=lambda m: -m.similarity)[:3],
+            precedents=precedents,
             facts=_facts_dict(facts),
             provenance=self.provenance(),
         )
@@ -379,6 +445,7 @@ class Classifier:
             "model_hash": self.encoder.fingerprint,
             "ranker_version": self.ranker.version,
             "ranker_trained_at": self.ranker.card.get("trained_at", ""),
+            **({"decisions": self.decisions.provenance()} if self.decisions else {}),
         }
 
 

@@ -57,7 +57,7 @@ def findings_html(result: Classification) -> str:
             f"<tr><td>{mark}</td><td><code>{html.escape(f.rule)}</code></td><td><b>{html.escape(f.outcome)}</b>"
             f"<br><small>{html.escape(f.explanation)}</small></td><td><small>{html.escape(f.citation)}</small></td></tr>"
         )
-    return (
+    table = (
         (
             '<table class="findings"><tr><th></th><th>rule</th><th>outcome</th><th>citation</th></tr>'
             + "".join(rows)
@@ -66,6 +66,10 @@ def findings_html(result: Classification) -> str:
         if rows
         else "<p>No findings.</p>"
     )
+    if not result.precedents:
+        return table
+    past = "".join(f"<li>{html.escape(p.describe(result.top))}</li>" for p in result.precedents)
+    return f'<p><b>Close past decisions</b></p><ul class="precedents">{past}</ul>' + table
 
 
 def license_html(view: dict[str, Any] | None) -> str:

@@ -49,6 +49,7 @@ def audit_record(result: Classification, inputs: dict[str, Any] | None = None) -
         "findings": data["findings"],
         "license": data["license"],
         "mtcr_matches": data["mtcr_matches"],
+        "precedents": data["precedents"],
         "facts_read": data["facts"],
         "notice": result.notice,
     }
@@ -84,6 +85,14 @@ def memo_markdown(result: Classification, inputs: dict[str, Any] | None = None) 
             lines.append(f"   - Paragraph: {s.paragraph}")
         lines += [f"   - {r}" for r in s.reasons]
         lines += [f"   - Ruled out {c.eccn}: {c.why}" for c in s.considered]
+    if result.precedents:
+        decisions = p.get("decisions", {})
+        lines += [
+            "",
+            f"## Close past decisions ({decisions.get('file', '?')}, sha256 {decisions.get('sha256', '?')[:16]}…)",
+            "",
+        ]
+        lines += [f"- {d.describe(result.top)}" for d in result.precedents]
     lines += ["", "## Findings", ""]
     for f in result.findings:
         lines.append(f"- **{f.rule}** ({'triggered' if f.triggered else 'not triggered'}): {f.outcome}")

@@ -22,6 +22,9 @@ def render_classification(result: Classification) -> str:
             lines.append(f"   - {reason}")
         for c in s.considered:
             lines.append(f"   considered {c.eccn}: {c.why}")
+    if result.precedents:
+        lines += ["", "Close past decisions:"]
+        lines += [f"   {p.describe(result.top)}" for p in result.precedents]
     if result.mtcr_matches:
         lines += ["", "MTCR Annex items with similar wording:"]
         lines += [f"   Item {m.item} (Category {m.category}): {m.text[:140]}" for m in result.mtcr_matches]

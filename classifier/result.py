@@ -62,11 +62,34 @@ class MTCRMatch:
 
 
 @dataclass
+class Precedent:
+    """A past decision (from a decisions file) close to this description."""
+
+    description: str
+    eccn: str
+    source: str  # "decisions.csv row 12"
+    similarity: float
+
+    @property
+    def agrees_with(self) -> str:
+        return self.eccn.split(".")[0]
+
+    def describe(self, first: Suggestion) -> str:
+        """One line for people, saying whether the first suggestion agrees with this past decision."""
+        verdict = "agrees with" if first.head == self.agrees_with else "DIFFERS from"
+        return (
+            f"{self.eccn} for '{self.description}' ({self.source}, similarity {self.similarity:.2f}); "
+            f"the first suggestion {first.eccn} {verdict} it"
+        )
+
+
+@dataclass
 class Classification:
     text: str
     suggestions: list[Suggestion]
     findings: list[Finding] = field(default_factory=list)
     mtcr_matches: list[MTCRMatch] = field(default_factory=list)
+    precedents: list[Precedent] = field(default_factory=list)  # close past decisions, closest first
     facts: dict[str, Any] = field(default_factory=dict)
     license: dict[str, Any] | None = None
     provenance: dict[str, Any] = field(default_factory=dict)

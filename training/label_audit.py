@@ -10,9 +10,9 @@ This script measures two things about it, so a score on it can be read for what 
    and every data rate named (100 Mbit/s and up) is above all the 5A991.b.1/.c.10 limits (45/90 and
    33 Mbit/s). A classifier that reads the CCL gives one answer per group, so the best top-1 head
    accuracy any such classifier can reach is the share of the most common declared head per group.
-2. **The maker's own decisions as neighbours.** Each product is classified with the maker's 53 other
-   declared labels added to the labelled-example memory (leave-one-out), which shows how much
-   "classify like this maker did before" would recover.
+2. **The maker's own decisions as past decisions.** Each product is classified with the maker's 53 other
+   declared labels given as past decisions (``Classifier.with_decisions``, leave-one-out), which shows how
+   much "classify the way this maker decided before" recovers.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
+from classifier.decisions import Decision, DecisionSet
 from classifier.eccn import ECCN
 from classifier.engine import Classifier
-from classifier.examples import ExampleMemory
 from training.labelled import Example, advantech
 from training.metrics import same_head
 
@@ -60,24 +60,14 @@ def consistency(examples: list[Example], speed: bool = False) -> tuple[list[tupl
 
 
 def leave_one_out(clf: Classifier, examples: list[Example]) -> tuple[float, float]:
-    """Top-1 head accuracy without and with the other examples' labels in the example memory."""
-    assert clf.ranker is not None
-    base = clf.ranker.memory
-    vectors = clf.encoder.encode([e.text for e in examples])
-    plain = [
-        same_head(r.suggestions[0].eccn, e.gold)
-        for r, e in zip(clf.classify_many([e.text for e in examples]), examples, strict=True)
-    ]
+    """Top-1 head accuracy alone, and with the other examples given as past decisions (leave-one-out)."""
+    texts = [e.text for e in examples]
+    plain = [same_head(r.suggestions[0].eccn, e.gold) for r, e in zip(clf.classify_many(texts), examples, strict=True)]
     helped = []
-    try:
-        for i, e in enumerate(examples):
-            others = [j for j in range(len(examples)) if j != i]
-            clf.ranker.memory = ExampleMemory(
-                np.vstack([base.vectors, vectors[others]]), [*base.labels, *(examples[j].gold for j in others)]
-            )
-            helped.append(same_head(clf.classify(e.text).suggestions[0].eccn, e.gold))
-    finally:
-        clf.ranker.memory = base
+    for i, e in enumerate(examples):
+        others = tuple(Decision(o.text, o.gold, o.id) for j, o in enumerate(examples) if j != i)
+        with_others = clf.with_decisions(DecisionSet(others, "the maker's other products", ""))
+        helped.append(same_head(with_others.classify(e.text).suggestions[0].eccn, e.gold))
     return float(np.mean(plain)), float(np.mean(helped))
 
 
@@ -98,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_model:
         plain, helped = leave_one_out(Classifier.load(), examples)
         print(f"classifier top-1 head accuracy: {plain:.3f}")
-        print(f"... with the maker's 53 other declared labels as labelled neighbours (leave-one-out): {helped:.3f}")
+        print(f"... with the maker's 53 other declared labels as past decisions (leave-one-out): {helped:.3f}")
     return 0
 
 
