@@ -84,3 +84,11 @@ def test_enc_is_not_available_to_e1_destinations(corpus: Corpus) -> None:
 def test_an_explicit_answer_overrides_the_cues(corpus: Corpus, mass_market: bool, expected: str) -> None:
     _, f = run(corpus, "Wi-Fi router with WPA3, sold at retail", ["5A992.c"], mass_market=mass_market)
     assert f.outcome.startswith(expected)
+
+
+def test_a_rule_placed_answer_keeps_the_confidence_of_the_answer_it_replaced(corpus: Corpus) -> None:
+    ctx = context(corpus, "Dual-band Wi-Fi router with WPA3, sold at retail", ["5A991.c.10", "5A992.c"])
+    ctx.suggestions[0].confidence, ctx.suggestions[1].confidence = 0.82, 0.03
+    encryption.evaluate(ctx)
+    assert ctx.suggestions[0].eccn.startswith("5A992") and ctx.suggestions[0].reasons[0].startswith("placed first")
+    assert ctx.suggestions[0].confidence == 0.82  # not the 3 % the ranker gave it on its own

@@ -52,6 +52,10 @@ class RuleContext:
                 found.eccn = found.paragraph_id = str(target)
                 found.paragraph = looked.text
         found.reasons = [f"placed first by a rule: {why}", *found.reasons]
+        # the rule moves the answer, not the evidence: the confidence the ranker had in its first answer
+        # goes with the answer the rule put first (else a rule-placed answer would show "<1%")
+        if self.top is not None:
+            found.confidence = max(found.confidence, self.top.confidence)
         self.suggestions.insert(0, found)
         change = f"{found.eccn} placed first ({why})"
         self.changes.append(change)
