@@ -22,15 +22,15 @@ from classifier.countries import Country, UnknownCountry
 from classifier.decisions import DecisionSet, read_decisions
 from classifier.dense import DEFAULT_INDEX_DIR, DenseIndex, Encoder
 from classifier.documents import Document, build_documents
-from classifier.eccn import EAR99
 from classifier.examples import ExampleMemory
+from classifier.explain import CONSIDERED, Explainer, ear99_suggestion, facts_dict, quote_precedents
 from classifier.facts import Facts, read_facts
 from classifier.features import FeatureBatch, FeatureBuilder, query_features
 from classifier.lexical import LexicalIndex, tokenize
 from classifier.quantities import Quantity, quantities
 from classifier.rank import DEFAULT_PATH as RANKER_PATH
 from classifier.rank import Ranker
-from classifier.result import Classification, Finding, MTCRMatch, Precedent, RuledOut, Suggestion, percent
+from classifier.result import Classification, Finding, MTCRMatch, Precedent
 from classifier.retrieve import Candidate, Retriever
 from classifier.rules import apply_rules
 from classifier.rules.de_minimis import DeMinimisInputError
@@ -38,7 +38,6 @@ from classifier.rules.de_minimis import DeMinimisInputError
 log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 20_000
 MTCR_SIMILARITY = 0.55
-CONSIDERED = 5  # entries listed as considered under an EAR99 answer
 WARM_UP = "Ethernet switch with 8 gigabit ports"  # classified once at load time
 PRECEDENT_SIMILARITY = 0.75  # past decisions at least this close are shown with a result
 PRECEDENTS = 3
@@ -122,7 +121,7 @@ class Classifier:
         self.ranker = ranker
         self._thresholds: list[list[Quantity]] = [quantities(d.paragraph) for d in index.docs]
         self.retriever = Retriever(index.docs, index.dense, index.lexical, self._thresholds)
-        self._doc_tokens = [frozenset(tokenize(d.paragraph)) for d in index.docs]
+        self.explainer = Explainer(index.docs, self._thresholds)
         self.decisions: DecisionSet | None = None
         self._decision_vectors = np.zeros((0, 1), dtype=np.float32)
         self.feature_builder = FeatureBuilder(index.docs, self._thresholds, index.heading_ids, index.headings.matrix())
@@ -329,20 +328,16 @@ class Classifier:
         query_tokens = frozenset(tokenize(facts.text))
         confidences = self.ranker.confidence([s for _, s in ranked])
         suggestions = [
-            self._suggestion(facts, query_tokens, scored.shown[head], score, float(conf), scored.doc_heads.count(head))
+            self.explainer.suggestion(
+                facts, query_tokens, scored.shown[head], score, float(conf), scored.doc_heads.count(head)
+            )
             for (head, score), conf in zip(ranked, confidences, strict=True)
         ]
         # EAR99 takes its place by probability: first when likelier than every entry, else further down
         at = next((i for i, s in enumerate(suggestions) if s.confidence < scored.ear99), len(suggestions))
         if at == 0 or scored.ear99 >= EAR99_SHOWN:
-            suggestions.insert(at, self._ear99(suggestions[at:], scored.ear99))
-        for s in suggestions:  # a suggestion that agrees with a close past decision quotes it
-            for p in precedents:
-                if p.agrees_with == s.head:
-                    s.reasons.insert(
-                        0, f"past decision {p.eccn} for '{p.description}' ({p.source}, similarity {p.similarity:.2f})"
-                    )
-                    break
+            suggestions.insert(at, ear99_suggestion(suggestions[at:], scored.ear99))
+        quote_precedents(suggestions, precedents)
         mtcr = [
             MTCRMatch(
                 docs[c.doc].id.removeprefix("MTCR "),
@@ -367,73 +362,8 @@ class Classifier:
             license=license_view,
             mtcr_matches=sorted(mtcr, key=lambda m: -m.similarity)[:3],
             precedents=precedents,
-            facts=_facts_dict(facts),
+            facts=facts_dict(facts),
             provenance=self.provenance(),
-        )
-
-    def _suggestion(
-        self, facts: Facts, query_tokens: frozenset[str], cand: Candidate, score: float, conf: float, support: int
-    ) -> Suggestion:
-        doc = self.index.docs[cand.doc]
-        return Suggestion(
-            eccn=doc.id,
-            confidence=round(conf, 4),
-            paragraph_id=doc.id,
-            paragraph=doc.paragraph,
-            heading=doc.heading,
-            reasons=self._reasons(facts, query_tokens, cand, support),
-            score=round(score, 4),
-        )
-
-    def _reasons(self, facts: Facts, query_tokens: frozenset[str], cand: Candidate, support: int) -> list[str]:
-        doc = self.index.docs[cand.doc]
-        reasons = []
-        if cand.dense_rank < 1000:
-            reasons.append(
-                f"meaning close to the paragraph (similarity {cand.dense_score:.2f}, rank {cand.dense_rank})"
-            )
-        shared = sorted(self._doc_tokens[cand.doc] & query_tokens)
-        if shared:
-            reasons.append("shared terms: " + ", ".join(shared[:8]))
-        for q in facts.quantities:
-            for t in self._thresholds[cand.doc]:
-                if t.comparator and t.dimension == q.dimension:
-                    verdict = "meets" if q.satisfies(t) else "does not meet"
-                    reasons.append(f"{q.text} {verdict} the threshold '{t.comparator} {t.text}'")
-        if facts.uses_crypto and doc.eccn[:5] in ("5A002", "5D002", "5A992", "5D992", "5A004", "5E002"):
-            reasons.append("encryption terms in the description: " + ", ".join(facts.crypto_terms[:5]))
-        if facts.mass_market_terms and doc.eccn[:5] in ("5A992", "5D992"):
-            reasons.append("mass-market terms: " + ", ".join(facts.mass_market_terms[:5]))
-        if doc.eccn[2] == "9":
-            reasons.append("anti-terrorism catch-all entry (x9xx): applies when no stricter entry fits")
-        if support > 1:
-            reasons.append(f"{support} paragraphs of {doc.eccn} were retrieved")
-        return reasons
-
-    def _ear99(self, suggestions: list[Suggestion], p_ear99: float) -> Suggestion:
-        considered = []
-        for s in suggestions[:CONSIDERED]:
-            misses = [r for r in s.reasons if "does not meet" in r]
-            why = (
-                "; ".join(misses)
-                if misses
-                else (
-                    f"weak match: {percent(s.confidence)} likely, against {percent(p_ear99)} that no CCL entry applies"
-                )
-            )
-            considered.append(RuledOut(s.eccn, s.paragraph_id, s.confidence, why))
-        return Suggestion(
-            eccn=EAR99,
-            confidence=round(p_ear99, 4),
-            paragraph_id="",
-            paragraph=(
-                "EAR99: subject to the EAR but not described by any ECCN on the Commerce Control List "
-                "(15 CFR 734.3(c)). This is not the same as 'not subject to the EAR'."
-            ),
-            heading="Items subject to the EAR not elsewhere specified on the CCL",
-            reasons=["no CCL paragraph matched strongly enough; the closest are listed as considered"],
-            considered=considered,
-            score=round(p_ear99, 4),
         )
 
     def provenance(self) -> dict[str, Any]:
@@ -447,10 +377,3 @@ class Classifier:
             "ranker_trained_at": self.ranker.card.get("trained_at", ""),
             **({"decisions": self.decisions.provenance()} if self.decisions else {}),
         }
-
-
-def _facts_dict(facts: Facts) -> dict[str, Any]:
-    """The facts that were found (read or given), for the result and the rationale record."""
-    data = {name: getattr(facts, name) for name in facts.__dataclass_fields__ if name != "text"}
-    data["quantities"] = [q.text for q in facts.quantities]
-    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in data.items() if v not in (None, (), [], {}, False)}
