@@ -23,6 +23,7 @@ from classifier.documents import Document, documents_fingerprint
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parent.parent / "models" / "index"
 FLAT_LIMIT = 50_000  # exact search below this many documents; IVF above
 MODEL_ENV = "ECCN_MODEL_PATH"
+DEVICE_ENV = "ECCN_DEVICE"  # torch device for the encoder; "cpu" unless set (e.g. "cuda" with a CUDA build of torch)
 
 
 class StaleIndex(RuntimeError):
@@ -61,7 +62,7 @@ class Encoder:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
 
-        return SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+        return SentenceTransformer(str(self.path), device=os.environ.get(DEVICE_ENV) or "cpu", local_files_only=True)
 
     @property
     def name(self) -> str:
