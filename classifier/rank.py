@@ -24,6 +24,9 @@ from classifier.features import FEATURE_NAMES, HEAD_FEATURE_NAMES
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "models" / "ranker.joblib"
 RANKER_VERSION = "3"
+# The isotonic map's top step is 1.0 when every cross-validated answer above it was right; a finite sample
+# never justifies certainty, so a confidence is capped here (shown as 99 %).
+MAX_CONFIDENCE = 0.99
 
 
 class RankerError(RuntimeError):
@@ -72,7 +75,7 @@ class Ranker:
             return values
         # the fitted isotonic step function, read directly (sklearn's predict validates on every call)
         mapped = np.interp(values, self.calibrator.X_thresholds_, self.calibrator.y_thresholds_)
-        return np.clip(mapped, 0.0, 1.0)
+        return np.clip(mapped, 0.0, MAX_CONFIDENCE)
 
     def ear99_probability(self, features: np.ndarray) -> np.ndarray:
         """Probability that EAR99 is the answer, per description row of QUERY_FEATURE_NAMES."""

@@ -46,7 +46,7 @@ def test_five_suggestions_are_five_different_entries(classifier: Classifier) -> 
     heads = [s.head for s in result.suggestions]
     assert len(heads) == 5 and len(set(heads)) == 5
     for s in result.suggestions:
-        assert 0.0 <= s.confidence <= 1.0
+        assert 0.0 <= s.confidence <= 0.99  # never certain: the calibrated map is capped
         assert s.paragraph and s.heading
         assert s.eccn == "EAR99" or s.paragraph_id.startswith(s.head)
     confidences = [s.confidence for s in result.suggestions if s.eccn != "EAR99"]
@@ -114,3 +114,10 @@ def test_a_missile_description_retrieves_its_mtcr_item(classifier: Classifier) -
         "Solid propellant rocket motor with total impulse of 1.5 x 10^6 N-s for a 300 km missile"
     )
     assert any(m.item.startswith("2") for m in result.mtcr_matches)
+
+
+def test_no_answer_is_shown_as_certain(classifier: Classifier) -> None:
+    assert classifier.ranker is not None
+    assert classifier.ranker.confidence([1.0, 0.999])[0] == pytest.approx(0.99)
+    result = classifier.classify("Dual-band Wi-Fi router with WPA3 sold at retail")
+    assert result.top.eccn.startswith("5A992") and result.top.confidence <= 0.99
