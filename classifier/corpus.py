@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from classifier.conditions import ConditionBook
 from classifier.countries import Countries
 from classifier.eccn import ECCN, InvalidECCN
 
@@ -100,6 +101,12 @@ class Corpus:
     @cached_property
     def supplements(self) -> list[dict[str, Any]]:
         return self._read("supplements_774.json")["supplements"]  # type: ignore[no-any-return]
+
+    @cached_property
+    def conditions(self) -> ConditionBook:
+        """The deciding conditions of every paragraph and the words products use for them."""
+        texts = {p["id"]: p["text"] for e in self.ccl["entries"] for p in e["paragraphs"]}
+        return ConditionBook(self._read("conditions.json"), self.rule_table("parameters"), texts)
 
     @cached_property
     def countries(self) -> dict[str, Any]:

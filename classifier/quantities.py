@@ -51,6 +51,9 @@ UNITS: dict[str, tuple[str, float]] = {
     "nautical miles": ("length", 1.852),
     "nautical mile": ("length", 1.852),
     "ft": ("length", 0.0003048),
+    "inch": ("length", 2.54e-5),
+    "inches": ("length", 2.54e-5),
+    "-inch": ("length", 2.54e-5),
     "feet": ("length", 0.0003048),
     # total impulse (N·s)
     "n-s": ("impulse", 1.0),
@@ -91,6 +94,9 @@ UNITS: dict[str, tuple[str, float]] = {
     "kbps": ("rate", 1e3),
     "msps": ("samples", 1e6),
     "gsps": ("samples", 1e9),
+    "ksps": ("samples", 1e3),
+    "mega samples per second": ("samples", 1e6),
+    "giga samples per second": ("samples", 1e9),
     # temperature (K)
     "k": ("temperature", 1.0),
     "°c": ("temperature_c", 1.0),

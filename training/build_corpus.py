@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from training.ccl_xml import parse_ccl
+from training.conditions import build_conditions
 from training.countries import build_countries
 from training.mtcr_annex import parse_mtcr_annex
 from training.rule_tables import check_rule_tables
@@ -85,6 +86,9 @@ def build(out: Path = CORPUS, ccl_path: Path | None = None, edition: str | None 
         sources_dir / registry["mtcr_annex"]["file"], sources_dir / registry["mtcr_annex"]["repairs"]
     )
 
+    vocabulary = json.loads((out / "rules" / "parameters.json").read_text(encoding="utf-8"))
+    conditions = build_conditions(ccl_json, vocabulary)
+
     paragraph_ids = {p["id"] for e in ccl_json["entries"] for p in e["paragraphs"]}
     eccns = {e["eccn"] for e in ccl_json["entries"]}
     check = crosscheck(paragraph_ids | eccns, sources_dir / registry["trade_leaf_paragraphs"]["file"])
@@ -104,12 +108,15 @@ def build(out: Path = CORPUS, ccl_path: Path | None = None, edition: str | None 
         "mtcr_annex_items": len(mtcr["items"]),
         "mtcr_category_1_items": sum(i["category"] == "I" for i in mtcr["items"]),
         "unparsed_elements": len(ccl_json["unparsed"]),
+        "deciding_conditions": conditions["counts"],
+        "catch_all_entries": len(conditions["catch_alls"]),
     }
     outputs = {
         "ccl.json": {"edition": edition, "citation": "15 CFR part 774, Supplement No. 1", **ccl_json},
         "supplements_774.json": {"edition": registry["supplements_774"]["edition"], "supplements": supplements},
         "countries.json": countries,
         "mtcr_annex.json": mtcr,
+        "conditions.json": {"edition": edition, **conditions},
         "crosscheck.json": check,
     }
     for name, data in outputs.items():
