@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,37 @@ class Example:
     gold: str  # normalized ECCN or EAR99
     split: str
     rationale: str = ""
+    family: str = ""  # vendor and product family: the unit of the real-world train/test split
+    source: str = ""  # "published" (with its address) or "reading"
+
+
+TEST_FAMILY_SHARE = 5  # one family in five (by a hash of its name) is held out for testing
+
+
+def family_split(family: str) -> str:
+    """Whole product families go to one split, so no test family is ever seen in training."""
+    digest = hashlib.sha1(family.strip().lower().encode("utf-8")).hexdigest()
+    return "test" if int(digest, 16) % TEST_FAMILY_SHARE == 0 else "train"
+
+
+def realworld(split: str | None = None) -> list[Example]:
+    """Real products as their makers describe them (``training/data/realworld/*.csv``), split by family."""
+    rows = []
+    for path in sorted((DATA / "realworld").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            for r in csv.DictReader(fh):
+                rows.append(
+                    Example(
+                        r["id"],
+                        r["description"],
+                        ECCN.normalize(r["eccn"]),
+                        family_split(r["family"]),
+                        r["deciding"],
+                        r["family"],
+                        r["source"] + (f" {r['source_url']}" if r.get("source_url") else ""),
+                    )
+                )
+    return [r for r in rows if split is None or r.split == split]
 
 
 def labelled(split: str | None = None) -> list[Example]:
