@@ -78,6 +78,7 @@ def cmd_classify(args: argparse.Namespace, corpus: Corpus) -> int:
         "payload_kg": args.payload_kg,
         "range_km": args.range_km,
         "mass_market": args.mass_market,
+        "answers": dict(args.answer) if args.answer else None,
     }
     try:
         result = Classifier.load(corpus_dir=corpus.directory, decisions=args.decisions).classify(
@@ -152,6 +153,17 @@ def cmd_batch(args: argparse.Namespace, corpus: Corpus) -> int:
     return 1 if summary.errors else 0
 
 
+def _answer(text: str) -> tuple[str, str]:
+    """``--answer "frame rate=30 Hz"``: a question's parameter and the user's value."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(
+            f"expected NAME=VALUE (a parameter named in the result's questions, e.g. 'frame rate=30 Hz' or "
+            f"'mass_market=no'), got {text!r}"
+        )
+    return name.strip(), value.strip()
+
+
 def _yes_no(text: str) -> bool:
     lowered = text.strip().lower()
     if lowered in ("yes", "y", "true", "1"):
@@ -178,6 +190,14 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--payload-kg", type=float, help="payload in kg (MTCR)")
     classify.add_argument("--range-km", type=float, help="range in km (MTCR)")
     classify.add_argument("--mass-market", type=_yes_no, help="yes/no: the item meets the Cryptography Note")
+    classify.add_argument(
+        "--answer",
+        type=_answer,
+        action="append",
+        metavar="NAME=VALUE",
+        help="answer one of the result's questions and classify again (repeatable): 'frame rate=30 Hz', "
+        "'space_qualified=no', 'mass_market=yes'",
+    )
     classify.add_argument("--json", action="store_true", help="print one JSON object")
     classify.add_argument("--records", type=Path, help="also write a JSON audit record and a Markdown memo here")
     classify.add_argument("--decisions", type=Path, help=DECISIONS_HELP)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from functools import cached_property
 from typing import Any
@@ -32,6 +32,9 @@ GENERIC_SHARE = 0.04  # a quantity word found in more than this share of quantit
 _WORD = re.compile(r"[a-z][a-z\-/]+")
 _RESOLUTION = re.compile(r"\b([0-9]{2,5})\s*[x×]\s*([0-9]{2,5})\b")
 _COUNT = re.compile(r"\b([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:[- ]| x )([a-z][a-z/\-]+)", re.I)
+_IMAGING = re.compile(
+    r"pixel|resolution|sensor|camera|imager|image|array|detector|display|fpa|microbolometer|thermal|infrared", re.I
+)
 _MEGAPIXEL = re.compile(r"\b([0-9]+(?:\.[0-9]+)?)\s*(?:MP|megapixels?|Mpx)\b", re.I)
 _DIGITS = re.compile(r"[0-9]")
 _RANGE_START = re.compile(
@@ -40,6 +43,16 @@ _RANGE_START = re.compile(
 )
 _CLAUSE_BREAK = re.compile(r"[;,()|]|\band\b|\bwith\b")
 _TEMPERATURE_WORDS = re.compile(r"kelvin|temperature|cryo|°", re.I)
+
+
+PLAUSIBLE_RATIO = 1e4  # an unnamed number this far from a threshold is about something else ("20 m" is no wavelength)
+
+
+def _plausible(value: float, limit: float) -> bool:
+    if value == 0 or limit == 0:
+        return True
+    ratio = abs(value / limit)
+    return 1 / PLAUSIBLE_RATIO <= ratio <= PLAUSIBLE_RATIO
 
 
 class Status(IntEnum):
@@ -64,6 +77,8 @@ class Check:
     question: str = ""
     exclusion: bool = False  # from a Note that excludes items from the paragraph
     assumed: bool = False  # the description's number did not name its quantity
+    decisive: bool = True  # an unknown exclusion condition that alone would decide whether the Note applies
+    kind: str = ""  # "threshold", "qualifier", "reference", "note" or "words" (a paragraph described in words)
 
 
 @dataclass
@@ -87,11 +102,24 @@ class Verdict:
 
     @property
     def open_exclusions(self) -> list[Check]:
-        return [c for c in self.checks if c.exclusion and c.status is Status.UNKNOWN]
+        return [c for c in self.checks if c.exclusion and c.status is Status.UNKNOWN and c.decisive]
 
     @property
     def has_conditions(self) -> bool:
         return any(not c.exclusion for c in self.checks)
+
+    @property
+    def stated_met(self) -> int:
+        """How many thresholds, qualifiers or Notes the description itself shows to be met."""
+        return sum(
+            c.status is Status.MET and not c.exclusion and c.kind in ("threshold", "qualifier", "note")
+            for c in self.checks
+        )
+
+    @property
+    def unknown_parameters(self) -> list[Check]:
+        """Unknown thresholds and qualifiers (not paragraphs merely described in words)."""
+        return [c for c in self.unknown if not c.exclusion and c.kind in ("threshold", "qualifier")]
 
 
 @dataclass(frozen=True)
@@ -114,6 +142,7 @@ class Evidence:
         self.values = self._values(text, found) + self._answered_values(answers)
         self.qualifiers = {q["id"]: self._qualifier(q, text, answers) for q in book.qualifiers}
         self._verdicts: dict[str, Verdict] = {}
+        self._paths: dict[str, Verdict] = {}
 
     # -- reading the description ---------------------------------------------------------------
     def _kind_near(self, text: str, start: int, end: int, dimension: str) -> frozenset[str]:
@@ -121,8 +150,7 @@ class Evidence:
         before = _CLAUSE_BREAK.split(_DIGITS.split(text[max(0, start - 40) : start].lower())[-1])[-1]
         after = _CLAUSE_BREAK.split(_DIGITS.split(text[end : end + 30].lower())[0])[0]
         words = [_stem(w) for w in _WORD.findall(self.book.synonymise(before + " | " + after))]
-        known = self.book.quantity_words(dimension)
-        return frozenset(w for w in words if w in known)
+        return frozenset(w for w in words if w in self.book.naming_words)
 
     def _values(self, text: str, found: tuple[Quantity, ...]) -> list[Value]:
         values = []
@@ -156,7 +184,16 @@ class Evidence:
                     number = 2 * 273.15 - q.value
                 kind = self._kind_near(text, match.start(), match.end(), q.dimension)
                 values.append(Value(Quantity(number, q.dimension, match.group(0)), kind))
-        for match in _RESOLUTION.finditer(text):  # "640 x 512" pixels: one count of elements
+                top = (
+                    quantities(match.group(0).split()[-2] + " " + match.group(2)) if q.dimension == "frequency" else []
+                )
+                if top and top[0].value > number > 0:  # 'fractional bandwidth': bandwidth over centre frequency
+                    share = (top[0].value - number) / ((top[0].value + number) / 2) * 100
+                    values.append(
+                        Value(Quantity(share, "percent", match.group(0)), frozenset({"fractional", "bandwidth"}))
+                    )
+        imaging = _IMAGING.search(text) is not None
+        for match in _RESOLUTION.finditer(text) if imaging else ():  # "640 x 512" pixels: one count of elements
             count = float(match.group(1)) * float(match.group(2))
             values.append(Value(Quantity(count, "count", match.group(0)), frozenset({"pixel", "element", "array"})))
         for match in _MEGAPIXEL.finditer(text):
@@ -215,6 +252,12 @@ class Evidence:
                 f"{'not ' if condition['negated'] else ''}{spec['name']}: {said.get(status, 'not stated')}",
                 spec["question"],
                 exclusion,
+                kind="qualifier",
+            )
+        if kind == "note":
+            status = self._note(condition["target"], condition["note"])
+            return Check(
+                pid, status, condition["text"], condition["target"], f"{condition['text']}: {status.word}", kind="note"
             )
         if kind == "reference":
             target = self.verdict(condition["target"])
@@ -225,6 +268,20 @@ class Evidence:
             )
         raise ValueError(f"unknown condition type {kind!r}")
 
+    def _note(self, target: str, note: str) -> Status:
+        """Does the item meet a Note that excludes items from ``target`` (or a paragraph under it)?"""
+        statuses = []
+        for pid in self.book.under(target):
+            for group in self.book.paragraphs[pid].get("exclusions", []):
+                if group.get("note") == note:
+                    statuses += [
+                        Status.MET
+                        if self.exclusion(pid, item)[1]
+                        else min((c.status for c in self.exclusion(pid, item)[0]), default=Status.UNKNOWN)
+                        for item in group["groups"]
+                    ]
+        return max(statuses, default=Status.UNKNOWN)
+
     def _threshold(self, pid: str, c: dict[str, Any], exclusion: bool) -> Check:
         kind = frozenset(c["kind"])
         name = " ".join(c["kind"]) or c["dimension"]
@@ -233,15 +290,18 @@ class Evidence:
             v for v in self.values if v.quantity.dimension == c["dimension"] and self.book.same_quantity(v.kind, kind)
         ]
         question = f"What is the {name}? ({pid}: {limit})"
+        matching = [v for v in matching if v.kind or _plausible(v.quantity.value, c["value"])]
         if not matching:
-            return Check(pid, Status.UNKNOWN, limit, name, f"{name}: not stated ({limit})", question, exclusion)
+            return Check(
+                pid, Status.UNKNOWN, limit, name, f"{name}: not stated ({limit})", question, exclusion, kind="threshold"
+            )
         met = [v for v in matching if COMPARE[c["op"]](v.quantity.value, c["value"])]
         shown = met[0] if met else matching[0]
         assumed = not shown.kind
         status = Status.MET if met else Status.NOT_MET
         read_as = f" (read as {name})" if assumed else ""
         detail = f"{shown.quantity.text}{read_as} {'meets' if met else 'does not meet'} {limit}"
-        return Check(pid, status, limit, name, detail, question, exclusion, assumed)
+        return Check(pid, status, limit, name, detail, question, exclusion, assumed, kind="threshold")
 
     def _words(self, pid: str, words: list[str]) -> Check:
         useful = [w for w in dict.fromkeys(words) if w not in self.book.generic_words]
@@ -256,6 +316,7 @@ class Evidence:
             pid,
             f"{pid} ({' '.join(useful[:6])}): {'described' if status is Status.MET else 'not described'}",
             f"Does the item have this property: {self.book.text(pid)}?",
+            kind="words",
         )
 
     def own(self, pid: str) -> list[Check]:
@@ -268,6 +329,18 @@ class Evidence:
         if not checks and parent is not None and parent["connector"] in ("any", "all") and not self.book.children(pid):
             checks.append(self._words(pid, para["words"]))
         return checks
+
+    def exclusion(self, pid: str, item: dict[str, Any]) -> tuple[list[Check], bool]:
+        """One excluding item of a Note ("a maximum frame rate equal to or less than 9 Hz"): its checks, and
+        whether it applies. An unknown condition is worth asking only when it alone would decide the item."""
+        checks = [self.check(pid, c, exclusion=True) for c in item["conditions"]]
+        if not checks:
+            return [], False
+        lowest = min(c.status for c in checks)
+        unknown = sum(c.status is Status.UNKNOWN for c in checks)
+        if lowest is Status.NOT_MET or unknown > 1:
+            checks = [replace(c, decisive=False) if c.status is Status.UNKNOWN else c for c in checks]
+        return checks, lowest is Status.MET
 
     def verdict(self, pid: str) -> Verdict:
         """Status of ``pid`` itself and its sub-paragraphs (not its ancestors), memoised."""
@@ -289,9 +362,8 @@ class Evidence:
         excluded = False
         for group in self.book.paragraphs.get(pid, {}).get("exclusions", []):
             for item in group["groups"]:
-                item_checks = [self.check(pid, c, exclusion=True) for c in item["conditions"]]
-                if item_checks and min(c.status for c in item_checks) is Status.MET:
-                    excluded = True
+                item_checks, applies = self.exclusion(pid, item)
+                excluded = excluded or applies
                 checks.extend(item_checks)
         if excluded:
             status = Status.NOT_MET
@@ -303,6 +375,9 @@ class Evidence:
         """Status of ``pid`` as a classification: its ancestors' own conditions, itself and its sub-paragraphs.
 
         A sub-paragraph of an "all of the following" list is not an answer by itself: its parent is."""
+        known = self._paths.get(pid)
+        if known is not None:
+            return known
         target = self.book.answer_level(pid)
         own = self.verdict(target)
         checks = list(own.checks)
@@ -313,8 +388,8 @@ class Evidence:
             status = min([status, *(c.status for c in ancestor_checks)])
             for group in self.book.paragraphs.get(ancestor, {}).get("exclusions", []):
                 for item in group["groups"]:
-                    item_checks = [self.check(ancestor, c, exclusion=True) for c in item["conditions"]]
-                    if item_checks and min(c.status for c in item_checks) is Status.MET:
+                    item_checks, applies = self.exclusion(ancestor, item)
+                    if applies:
                         status = Status.NOT_MET
                     checks.extend(item_checks)
         return Verdict(
@@ -336,6 +411,9 @@ class ConditionBook:
         self._synonym_re = re.compile(r"\b(" + "|".join(re.escape(k) for k, _ in self._synonyms) + r")\b", re.I)
         self._synonym_map = dict(self._synonyms)
         self._unit_kinds = {u: frozenset(_stem(w) for w in k.split()) for u, k in vocabulary["unit_kinds"].items()}
+        names = vocabulary["quantity_names"]
+        self.specific_names = frozenset(_stem(w) for w in names["specific"])
+        self.naming_words = self.specific_names | frozenset(_stem(w) for w in names["generic"])
         self._texts = texts
         self._children: dict[str, list[str]] = {}
         for pid, para in self.paragraphs.items():
@@ -355,20 +433,6 @@ class ConditionBook:
     @staticmethod
     def _exclusion_conditions(para: dict[str, Any]) -> list[dict[str, Any]]:
         return [c for g in para.get("exclusions", []) for item in g["groups"] for c in item["conditions"]]
-
-    @cached_property
-    def _words_by_dimension(self) -> dict[str, frozenset[str]]:
-        found: dict[str, set[str]] = {}
-        for para in self.paragraphs.values():
-            for c in [*para["conditions"], *self._exclusion_conditions(para)]:
-                if c["type"] == "threshold":
-                    found.setdefault(c["dimension"], set()).update(c["kind"])
-        synonyms = {_stem(w) for target in self._synonym_map.values() for w in target.split()}
-        return {dim: frozenset(words | synonyms) for dim, words in found.items()}
-
-    def quantity_words(self, dimension: str) -> frozenset[str]:
-        """Words that name a quantity of this dimension somewhere in the CCL (or in the synonym table)."""
-        return self._words_by_dimension.get(dimension, frozenset())
 
     @cached_property
     def generic_words(self) -> frozenset[str]:
@@ -400,17 +464,27 @@ class ConditionBook:
         return self._unit_kinds.get(unit.lower(), frozenset())
 
     def same_quantity(self, stated: frozenset[str], wanted: frozenset[str]) -> bool:
-        """Do the words naming a description's number name the paragraph's quantity? Unnamed numbers match."""
-        if not stated or not wanted:
-            return True
-        overlap = stated & wanted
-        return bool(overlap - self.generic_words) or (bool(overlap) and overlap == stated)
+        """Do the words naming a description's number name the paragraph's quantity? Only words that name one
+        quantity and no other decide ("range" against "altitude"); unnamed numbers match."""
+        said = stated & self.specific_names
+        asked = wanted & self.specific_names
+        return not (said and asked) or bool(said & asked)
 
     def qualifier(self, qid: str) -> dict[str, Any]:
         return self._qualifier[qid]
 
     def children(self, pid: str) -> list[str]:
         return self._children.get(pid, [])
+
+    def under(self, pid: str) -> list[str]:
+        """``pid`` and every paragraph below it."""
+        found, stack = [], [pid]
+        while stack:
+            current = stack.pop()
+            if current in self.paragraphs:
+                found.append(current)
+            stack.extend(self.children(current))
+        return found
 
     def text(self, pid: str) -> str:
         return self._texts.get(pid, pid)

@@ -18,6 +18,7 @@ from typing import Any
 from classifier.corpus import Corpus
 
 NOTE_CHARS = 600
+REFERENCE_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,14 @@ def _notes_text(notes: list[dict[str, str]]) -> str:
     return joined[:NOTE_CHARS]
 
 
+def _referenced_text(corpus: Corpus, pid: str) -> str:
+    """The text of the paragraphs a paragraph points to ("controlled by 6A002.a.3.f"), so that the item it
+    describes by reference ("a microbolometer focal plane array") can be found by its own words."""
+    conditions = corpus.conditions.paragraphs.get(pid, {}).get("conditions", [])
+    targets = [c["target"] for c in conditions if c["type"] == "reference"]
+    return " ".join(corpus.conditions.text(t) for t in targets)[:REFERENCE_CHARS]
+
+
 def _paragraph_documents(corpus: Corpus, entry: dict[str, Any]) -> list[Document]:
     docs = []
     paragraphs = {p["id"]: p for p in entry["paragraphs"]}
@@ -57,8 +66,11 @@ def _paragraph_documents(corpus: Corpus, entry: dict[str, Any]) -> list[Document
             if ".".join(parts[:i]) in paragraphs
         ]
         tables = " ".join(n["text"] for n in para["notes"] if n["heading"] == "Table")[:NOTE_CHARS]
+        referenced = _referenced_text(corpus, para["id"])
         text = " | ".join(
-            t for t in (para["text"], tables, *ancestors, entry["heading"], _notes_text(para["notes"])) if t
+            t
+            for t in (para["text"], referenced, tables, *ancestors, entry["heading"], _notes_text(para["notes"]))
+            if t
         )
         docs.append(
             Document(

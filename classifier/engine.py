@@ -17,20 +17,22 @@ from typing import Any
 
 import numpy as np
 
+from classifier.conditions import Evidence, Verdict
 from classifier.corpus import DEFAULT_DIR, Corpus
 from classifier.countries import Country, UnknownCountry
+from classifier.decide import answered_questions, decide, finalize, held_back
 from classifier.decisions import DecisionSet, read_decisions
 from classifier.dense import DEFAULT_INDEX_DIR, DenseIndex, Encoder
 from classifier.documents import Document, build_documents
 from classifier.examples import ExampleMemory
 from classifier.explain import CONSIDERED, Explainer, ear99_suggestion, facts_dict, quote_precedents
 from classifier.facts import Facts, read_facts
-from classifier.features import FeatureBatch, FeatureBuilder, query_features
+from classifier.features import QUERY_FEATURE_NAMES, FeatureBatch, FeatureBuilder, query_features
 from classifier.lexical import LexicalIndex, tokenize
 from classifier.quantities import Quantity, quantities
 from classifier.rank import DEFAULT_PATH as RANKER_PATH
 from classifier.rank import Ranker
-from classifier.result import Classification, Finding, MTCRMatch, Precedent
+from classifier.result import Classification, Finding, MTCRMatch, Precedent, Question
 from classifier.retrieve import Candidate, Retriever
 from classifier.rules import apply_rules
 from classifier.rules.de_minimis import DeMinimisInputError
@@ -42,6 +44,8 @@ WARM_UP = "Ethernet switch with 8 gigabit ports"  # classified once at load time
 PRECEDENT_SIMILARITY = 0.75  # past decisions at least this close are shown with a result
 PRECEDENTS = 3
 EAR99_SHOWN = 0.05  # below this probability EAR99 is not listed unless it comes first
+SAME_SUBJECT = 0.5  # paragraphs of an entry within this share of its best paragraph score are about the same item
+RANKED = 10  # entries scored, checked against their conditions and kept in order for the decision
 
 
 class InputError(ValueError):
@@ -100,6 +104,9 @@ class Scored:
     ear99: float = 0.0
     rows: list[int] = field(default_factory=list)  # candidates of the ranked entries
     shown: dict[str, Candidate] = field(default_factory=dict)  # the paragraph shown for each ranked entry
+    evidence: Evidence | None = None  # what the description says, for the condition checks
+    verdicts: dict[str, Verdict] = field(default_factory=dict)  # condition verdict of each shown paragraph
+    query_row: np.ndarray | None = None  # the EAR99 model's input (held-back entries not competing)
 
 
 def check_text(text: object) -> str:
@@ -120,11 +127,15 @@ class Classifier:
         self.index = index
         self.ranker = ranker
         self._thresholds: list[list[Quantity]] = [quantities(d.paragraph) for d in index.docs]
-        self.retriever = Retriever(index.docs, index.dense, index.lexical, self._thresholds)
+        self.retriever = Retriever(
+            index.docs, index.dense, index.lexical, self._thresholds, caught_by=corpus.conditions.caught_by
+        )
         self.explainer = Explainer(index.docs, self._thresholds)
         self.decisions: DecisionSet | None = None
         self._decision_vectors = np.zeros((0, 1), dtype=np.float32)
-        self.feature_builder = FeatureBuilder(index.docs, self._thresholds, index.heading_ids, index.headings.matrix())
+        self.feature_builder = FeatureBuilder(
+            index.docs, self._thresholds, index.heading_ids, index.headings.matrix(), corpus.conditions
+        )
 
     @classmethod
     def load(
@@ -227,7 +238,7 @@ class Classifier:
             raise InputError(str(err)) from err
         destinations = [self._destination(f.destination) for f in read]
         vectors = self.encoder.encode(cleaned)
-        scored = self.score_candidates(read, vectors, keep=max(top_k, CONSIDERED))
+        scored = self.score_candidates(read, vectors, keep=max(top_k, CONSIDERED, RANKED))
         precedents = self.precedents(vectors)
         return [
             self._result(f, q, top_k, d, rules, p)
@@ -261,39 +272,83 @@ class Classifier:
             raise InputError(str(err)) from err
 
     # -- stages ----------------------------------------------------------------------------------
-    def score_candidates(self, facts: list[Facts], vectors: np.ndarray, keep: int) -> list[Scored]:
+    def score_candidates(
+        self,
+        facts: list[Facts],
+        vectors: np.ndarray,
+        keep: int,
+        ranker: Ranker | None = None,
+        neighbours: list[list[tuple[str, float]]] | None = None,
+    ) -> list[Scored]:
         """Per description: the ``keep`` best entries with the ranker's score, the paragraph to show for
-        each, and the EAR99 probability; one predict call per model for the whole batch."""
-        assert self.ranker is not None
-        neighbours = self.ranker.memory.neighbours(vectors)
+        each and its condition verdict, and the EAR99 probability; one predict call per model for the
+        whole batch. Training passes a fold's ``ranker`` and its ``neighbours``."""
+        ranker = ranker or self.ranker
+        assert ranker is not None
+        if neighbours is None:
+            neighbours = ranker.memory.neighbours(vectors)
         all_cands = self.eccn_candidates(self.retriever.candidates(facts, vectors, neighbours))
         batch = self.features(facts, all_cands, vectors, neighbours)
-        head_scores = self.ranker.predict_proba(batch.entry_rows)
-        ear99 = self.ranker.ear99_probability(
-            np.stack([query_features(head_scores[a:b], batch.entry_rows[a:b]) for a, b in batch.entry_spans])
-        )
+        head_scores = ranker.predict_proba(batch.entry_rows)
         queries, shown_rows = [], []
-        for q, (cands, (a, b), p_ear99) in enumerate(zip(all_cands, batch.entry_spans, ear99, strict=True)):
-            scored = Scored(cands.eccn, batch.doc_heads(q), batch.heads(q), cands.mtcr)
+        for q, (cands, (a, b)) in enumerate(zip(all_cands, batch.entry_spans, strict=True)):
+            scored = Scored(cands.eccn, batch.doc_heads(q), batch.heads(q), cands.mtcr, evidence=batch.evidence[q])
             scores = head_scores[a:b]
             scored.ranked = [(scored.heads[i], float(scores[i])) for i in np.argsort(-scores, kind="stable")[:keep]]
-            scored.ear99 = float(p_ear99)
             wanted = {h for h, _ in scored.ranked}
             scored.rows = [i for i, h in enumerate(scored.doc_heads) if h in wanted]
             start = batch.row_spans[q][0]
             shown_rows.append(batch.rows[[start + i for i in scored.rows]])
             queries.append(scored)
-        paragraph_scores = self.ranker.paragraph_scores(np.concatenate(shown_rows))
+        paragraph_scores = ranker.paragraph_scores(np.concatenate(shown_rows))
         start = 0
-        for scored in queries:  # the paragraph shown for an entry: its candidate with the best paragraph score
-            best: dict[str, tuple[float, Candidate]] = {}
-            for i, score in zip(scored.rows, paragraph_scores[start : start + len(scored.rows)], strict=True):
-                head = scored.doc_heads[i]
-                if head not in best or score > best[head][0]:
-                    best[head] = (float(score), scored.candidates[i])
+        docs = self.index.docs
+        query_rows = []
+        for q, scored in enumerate(queries):
+            scored.shown = self._shown_paragraphs(scored, paragraph_scores[start : start + len(scored.rows)])
             start += len(scored.rows)
-            scored.shown = {h: c for h, (_, c) in best.items()}
+            # EAR99 is weighed against the entries that can come first: held-back ones do not compete
+            a, b = batch.entry_spans[q]
+            scores = head_scores[a:b].copy()
+            position = {h: i for i, h in enumerate(scored.heads)}
+            for head, _ in scored.ranked:
+                verdict = scored.evidence.path(docs[scored.shown[head].doc].id)
+                scored.verdicts[head] = verdict
+                if held_back(verdict, head):
+                    scores[position[head]] = 0.0
+            query_rows.append(query_features(scores, batch.entry_rows[a:b]))
+        scored_rows = np.stack(query_rows) if query_rows else np.zeros((0, len(QUERY_FEATURE_NAMES)))
+        ear99 = ranker.ear99_probability(scored_rows) if ranker.ear99_model is not None else np.zeros(len(queries))
+        for scored, row, p_ear99 in zip(queries, scored_rows, ear99, strict=True):
+            scored.query_row = row
+            scored.ear99 = float(p_ear99)
         return queries
+
+    def _shown_paragraphs(self, scored: Scored, scores: np.ndarray) -> dict[str, Candidate]:
+        """The paragraph shown for each ranked entry: the one with the best paragraph score, unless it lacks
+        the evidence to come first and a paragraph of the same entry about the same item (a score close to
+        it) has its parameters met by the description (10-bit at 1 GSPS: 3A001.a.5.a.2, not a.5.a.1)."""
+        assert scored.evidence is not None
+        by_head: dict[str, list[tuple[float, Candidate]]] = {}
+        for i, score in zip(scored.rows, scores, strict=True):
+            by_head.setdefault(scored.doc_heads[i], []).append((float(score), scored.candidates[i]))
+        docs = self.index.docs
+        evidence = scored.evidence
+        shown = {}
+        for head, options in by_head.items():
+            best_score, best = max(options, key=lambda sc: sc[0])
+            shown[head] = best
+            if not held_back(evidence.path(docs[best.doc].id), head):
+                continue
+            met = [
+                (evidence.path(docs[c.doc].id).stated_met, s, c)
+                for s, c in options
+                if s >= SAME_SUBJECT * best_score and not held_back(evidence.path(docs[c.doc].id), head)
+            ]
+            met = [m for m in met if m[0] > 0]
+            if met:
+                shown[head] = max(met, key=lambda m: (m[0], m[1]))[2]
+        return shown
 
     def eccn_candidates(self, pools: list[list[Candidate]]) -> list[Pool]:
         """Each retrieval pool split into CCL paragraphs (what the ranker scores) and MTCR Annex items."""
@@ -333,10 +388,11 @@ class Classifier:
             )
             for (head, score), conf in zip(ranked, confidences, strict=True)
         ]
-        # EAR99 takes its place by probability: first when likelier than every entry, else further down
-        at = next((i for i, s in enumerate(suggestions) if s.confidence < scored.ear99), len(suggestions))
-        if at == 0 or scored.ear99 >= EAR99_SHOWN:
-            suggestions.insert(at, ear99_suggestion(suggestions[at:], scored.ear99))
+        assert scored.evidence is not None
+        decision = decide(
+            suggestions, ear99_suggestion(suggestions, scored.ear99), scored.evidence, ear99_shown=EAR99_SHOWN
+        )
+        suggestions = decision.suggestions
         quote_precedents(suggestions, precedents)
         mtcr = [
             MTCRMatch(
@@ -350,20 +406,31 @@ class Classifier:
         ]
         findings: list[Finding] = []
         license_view: dict[str, Any] | None = None
+        asked: list[Question] = []
         if rules:
             try:
-                suggestions, findings, license_view = apply_rules(facts, suggestions, self.corpus, destination)
+                outcome = apply_rules(facts, suggestions, self.corpus, destination)
             except DeMinimisInputError as err:
                 raise InputError(str(err)) from err
+            suggestions, findings, license_view = outcome.suggestions, outcome.findings, outcome.license
+            asked = outcome.questions  # a rule's question (e.g. mass market) decides between its answers: first
+        questions, needs_answer = finalize(suggestions, decision, self.corpus.conditions, asked)
+        shown = suggestions[:top_k]
+        first = shown[0] if shown else None
+        # a paragraph held back for lack of evidence stays in view when the ranker had put it above the answer
+        shown += [s for s in suggestions[top_k:] if s.applies_only_if and first is not None and s.score > first.score]
         return Classification(
             text=facts.text,
-            suggestions=suggestions[:top_k],
+            suggestions=shown,
             findings=findings,
             license=license_view,
             mtcr_matches=sorted(mtcr, key=lambda m: -m.similarity)[:3],
             precedents=precedents,
             facts=facts_dict(facts),
             provenance=self.provenance(),
+            questions=questions,
+            answered=answered_questions(facts.answers),
+            needs_answer=needs_answer,
         )
 
     def provenance(self) -> dict[str, Any]:

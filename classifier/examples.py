@@ -32,18 +32,22 @@ class ExampleMemory:
         return ExampleMemory(self.vectors[idx], [self.labels[i] for i in idx])
 
     def neighbours(
-        self, vectors: np.ndarray, k: int = NEIGHBOURS, exclude: list[int | None] | None = None
+        self,
+        vectors: np.ndarray,
+        k: int = NEIGHBOURS,
+        exclude: list[int | None] | list[list[int]] | None = None,
     ) -> list[list[tuple[str, float]]]:
         """For each query, its ``k`` nearest examples as (label, cosine similarity), nearest first.
 
-        ``exclude[i]`` is a memory row query ``i`` must not see (itself, when training on the memory).
+        ``exclude[i]`` is the memory row (or rows) query ``i`` must not see: itself when training on the
+        memory, or its whole product family, as a new product from an unseen family will be.
         """
         if len(self.labels) == 0:
             return [[] for _ in range(len(vectors))]
         sims = vectors @ self.vectors.T
-        for query, row in enumerate(exclude or []):
-            if row is not None:
-                sims[query, row] = -np.inf
+        for query, rows in enumerate(exclude or []):
+            if rows is not None:
+                sims[query, rows] = -np.inf
         k = min(k, sims.shape[1])
         top = np.argsort(-sims, axis=1)[:, :k]
         return [

@@ -10,11 +10,62 @@ named facts; nothing downstream parses the description again.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from classifier.quantities import KEY_LENGTH, Quantity, quantities
+
+IMPLICATIONS = Path(__file__).resolve().parent.parent / "corpus" / "rules" / "implications.json"
+
+
+@dataclass(frozen=True)
+class Implication:
+    """A product feature the EAR treats by implication (``corpus/rules/implications.json``)."""
+
+    id: str
+    pattern: re.Pattern[str]
+    function: str
+    effect: str  # "standard_crypto", "wpan_crypto", "civil_aircraft_part"
+    analysis: str
+    citation: str
+    mass_market_presumed: bool = False
+
+
+@cache
+def _not_for(path: Path = IMPLICATIONS) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    table = json.loads(path.read_text(encoding="utf-8"))["not_for"]
+    return re.compile(table["pattern"], re.I), re.compile(table["active"], re.I)
+
+
+def _passive_part(text: str) -> bool:
+    """Is the item a part with no function of its own (an antenna, a front-end module, a cable …), named
+    before any device that could hold one?"""
+    passive, active = _not_for()
+    part = passive.search(text)
+    device = active.search(text)
+    return part is not None and (device is None or part.start() < device.start())
+
+
+@cache
+def implications(path: Path = IMPLICATIONS) -> tuple[Implication, ...]:
+    table = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(
+        Implication(
+            i["id"],
+            re.compile(i["pattern"], re.I),
+            i["function"],
+            i["effect"],
+            i["analysis"],
+            i["citation"],
+            bool(i.get("mass_market_presumed", False)),
+        )
+        for i in table["implications"]
+    )
+
 
 CRYPTO = re.compile(
     r"\b(encrypt\w*|decrypt\w*|crypto\w*|cipher\w*|aes|aes-?\d+|rsa|ecc|ecdh|ecdsa|diffie|ipsec|ssl|tls|https|"
@@ -47,7 +98,18 @@ FORENSIC = re.compile(
 )
 SOFTWARE = re.compile(
     r"\b(software|firmware|apps?|application|source code|program|sdk|librar(?:y|ies)|plug-ins?|os|browser|"
-    r"operating system|driver|toolkit)\b",
+    r"operating system|driver|toolkit|antivirus|anti-?malware|endpoint protection|edr|saas|password manager|"
+    r"vpn client|suite|subscription)\b",
+    re.I,
+)
+# physical things: when one is named before any software word, the item is hardware that comes with software
+HARDWARE = re.compile(
+    r"\b(modules?|chips?|chipsets?|ics?|devices?|cameras?|switch(?:es)?|routers?|gateways?|drives?|ssds?|hdds?|"
+    r"laptops?|notebooks?|desktops?|servers?|workstations?|boards?|motherboards?|controllers?|sensors?|cards?|"
+    r"processors?|socs?|fpgas?|mcus?|microcontrollers?|phones?|smartphones?|tablets?|appliances?|adapters?|"
+    r"radios?|receivers?|transceivers?|instruments?|oscilloscopes?|analy[sz]ers?|generators?|pumps?|valves?|"
+    r"access points?|modems?|printers?|monitors?|displays?|keyboards?|mice|mouse|headsets?|speakers?|watch(?:es)?|"
+    r"machines?|robots?|lasers?|lenses|lens|mirrors?|amplifiers?|antennas?|enclosures?|housings?|kits?|hardware)\b",
     re.I,
 )
 NO_CRYPTO = re.compile(
@@ -87,6 +149,7 @@ EXPLICIT_FACTS = {
     "enc_authorization": "ENC authorization of U.S. encryption content: b1, b2, b3 or public-source (de minimis)",
     "mass_market": "the item meets the Cryptography Note (True/False)",
     "data_confidentiality": "the cryptography provides data confidentiality (True/False)",
+    "answers": "answers to the result's questions, as {parameter: value} (e.g. {'frame rate': '30 Hz'})",
 }
 
 
@@ -107,6 +170,7 @@ class Facts:
     is_technology: bool = False
     is_material: bool = False
     everyday_terms: tuple[str, ...] = ()
+    implied: tuple[str, ...] = ()  # ids of the product features the EAR treats by implication (Wi-Fi, LTE …)
     payload_kg: float | None = None
     range_km: float | None = None
     destination: str | None = None
@@ -117,6 +181,16 @@ class Facts:
     def uses_crypto(self) -> bool:
         return bool(self.crypto_terms)
 
+    def implies(self, effect: str) -> list[Implication]:
+        """The implications found in the description that have this effect."""
+        return [i for i in implications() if i.id in self.implied and i.effect == effect]
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        """Answers the user gave to the questions of an earlier result (``answers={"frame rate": "30 Hz"}``)."""
+        given = self.extra.get("answers")
+        return dict(given) if isinstance(given, dict) else {}
+
     def with_overrides(self, **overrides: Any) -> Facts:
         """Explicit facts from the caller win over what was read from the text (None leaves a fact as read).
 
@@ -126,9 +200,50 @@ class Facts:
         unknown = sorted(set(overrides) - set(EXPLICIT_FACTS))
         if unknown:
             raise ValueError(f"unknown fact(s) {', '.join(unknown)}; accepted: {', '.join(EXPLICIT_FACTS)}")
+        overrides = {
+            **_answered_facts(overrides.get("answers")),
+            **{k: v for k, v in overrides.items() if v is not None},
+        }
         known = {k: v for k, v in overrides.items() if v is not None and k in self.__dataclass_fields__}
         extra = {k: v for k, v in overrides.items() if v is not None and k not in self.__dataclass_fields__}
         return replace(self, **known, extra={**self.extra, **extra})
+
+
+_YES = ("yes", "y", "true", "1")
+_NO = ("no", "n", "false", "0")
+_BOOLEAN_FACTS = ("mass_market", "data_confidentiality")
+_NUMBER_FACTS = ("payload_kg", "range_km", "total_value", "us_content_value")
+
+
+def _answered_facts(answers: object) -> dict[str, Any]:
+    """Answers named like an explicit fact (``mass_market=no``, ``payload_kg=600``) are that fact."""
+    if answers is None:
+        return {}
+    if not isinstance(answers, dict):
+        raise ValueError("answers must be a mapping of parameter names to values, e.g. {'frame rate': '30 Hz'}")
+    facts: dict[str, Any] = {}
+    for name, value in answers.items():
+        text = str(value).strip().lower()
+        if name in _BOOLEAN_FACTS:
+            if text not in _YES + _NO:
+                raise ValueError(f"the answer to {name} must be yes or no, got {value!r}")
+            facts[name] = text in _YES
+        elif name in _NUMBER_FACTS:
+            try:
+                facts[name] = float(text)
+            except ValueError:
+                raise ValueError(f"the answer to {name} must be a number, got {value!r}") from None
+    return facts
+
+
+def _is_software(text: str) -> bool:
+    """Is the item itself software? A software word with no physical thing named before it: "antivirus
+    software for Windows" is software; "a hard drive with backup software" is hardware."""
+    soft = SOFTWARE.search(text)
+    if soft is None:
+        return False
+    hard = HARDWARE.search(text)
+    return hard is None or soft.start() < hard.start()
 
 
 def _terms(pattern: re.Pattern[str], text: str) -> tuple[str, ...]:
@@ -160,20 +275,36 @@ def read_facts(text: str) -> Facts:
     if payload is None:
         payload = next((q.value for q in found if q.dimension == "mass"), None)
     distance = _range_km(text, found)
+    implied = tuple(
+        i.id
+        for i in implications()
+        if i.pattern.search(text) and not (i.effect != "civil_aircraft_part" and _passive_part(text))
+    )
+    no_crypto = bool(NO_CRYPTO.search(text))
+    crypto = () if no_crypto else _terms(CRYPTO, text)
+    effects = {i.effect for i in implications() if i.id in implied}
+    limited = _terms(CRYPTO_LIMITED, text)
+    if not no_crypto and "standard_crypto" in effects:
+        crypto += tuple(i.function for i in implications() if i.id in implied and i.effect == "standard_crypto")
+    elif not no_crypto and "wpan_crypto" in effects and not crypto:
+        # Note 2.f to 5A002.a: security limited to a wireless personal area network is not 5A002
+        crypto = tuple(i.function for i in implications() if i.id in implied and i.effect == "wpan_crypto")
+        limited += ("wireless personal area network only (Note 2.f)",)
     return Facts(
         text=text,
         quantities=found,
         key_lengths=tuple((m["alg"].upper(), int(m["bits"])) for m in KEY_LENGTH.finditer(text)),
-        crypto_terms=() if NO_CRYPTO.search(text) else _terms(CRYPTO, text),
+        crypto_terms=crypto,
         mass_market_terms=_terms(MASS_MARKET, text),
         not_mass_market_terms=_terms(NOT_MASS_MARKET, text),
-        crypto_limited_terms=_terms(CRYPTO_LIMITED, text),
+        crypto_limited_terms=limited,
         cryptanalytic=bool(CRYPTANALYTIC.search(text)),
         forensic=bool(FORENSIC.search(text)),
-        is_software=bool(SOFTWARE.search(text)),
+        is_software=_is_software(text),
         is_technology=bool(TECHNOLOGY.search(text)),
         is_material=bool(MATERIAL.search(text)),
         everyday_terms=_terms(EVERYDAY, text),
+        implied=implied,
         payload_kg=payload,
         range_km=distance,
     )

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from classifier.conditions import ConditionBook, Evidence, Status
 from classifier.documents import Document
 from classifier.eccn import ECCN
 from classifier.facts import Facts
@@ -22,6 +23,7 @@ from classifier.retrieve import Candidate
 CRYPTO_ENTRIES = ("5A002", "5D002", "5E002", "5A003", "5A004", "5B002", "5A992", "5D992")
 MASS_MARKET_ENTRIES = ("5A992", "5D992")
 CRYPTANALYTIC_ENTRIES = ("5A004", "5D002")
+CIVIL_AIRCRAFT_ENTRY = "9A991"
 
 FEATURE_NAMES = (
     "dense_score",
@@ -78,6 +80,16 @@ FEATURE_NAMES = (
     "all_params_met",
     "candidate_count",
     "threshold_tightness",
+    "cond_status",
+    "cond_has",
+    "cond_met",
+    "cond_failed",
+    "cond_unknown",
+    "cond_excluded",
+    "cond_open_exclusion",
+    "catches_pool_entry",
+    "controlled_entry",
+    "civil_aircraft_x_9A991",
 )
 
 
@@ -136,6 +148,7 @@ class _DocTable:
         self.part2 = np.array([h in CRYPTO_ENTRIES for h in self.head])
         self.mass_market = np.array([h in MASS_MARKET_ENTRIES for h in self.head])
         self.cryptanalytic = np.array([h in CRYPTANALYTIC_ENTRIES for h in self.head])
+        self.civil_aircraft = np.array([h == CIVIL_AIRCRAFT_ENTRY for h in self.head])
         names = list(dict.fromkeys(self.head))
         self.head_names = np.array(names, dtype=object)
         number = {h: i for i, h in enumerate(names)}
@@ -163,6 +176,7 @@ class FeatureBatch:
     entries: list[str]  # ECCN head of each entry
     entry_rows: np.ndarray  # one row of HEAD_FEATURE_NAMES per entry
     entry_spans: list[tuple[int, int]]  # per description: its slice of ``entries``
+    evidence: list[Evidence]  # per description: what its conditions are checked against
 
     def heads(self, q: int) -> list[str]:
         a, b = self.entry_spans[q]
@@ -184,8 +198,10 @@ class FeatureBuilder:
         thresholds: list[list[Quantity]],
         heading_ids: list[str],
         heading_matrix: np.ndarray,
+        book: ConditionBook,
     ) -> None:
         self.docs = docs
+        self.book = book
         self.thresholds = thresholds
         self.table = _DocTable(docs)
         names = self.table.head_names.tolist()
@@ -210,10 +226,11 @@ class FeatureBuilder:
         row_spans = [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
         n = int(bounds[-1])
         width = len(FEATURE_NAMES)
+        evidence = [self.book.evidence(f.text, f.quantities, f.answers) for f in facts]
         if n == 0:
             empty = np.zeros((0, width), dtype=np.float32)
             return FeatureBatch(
-                empty, row_spans, np.zeros(0, np.int64), [], np.zeros((0, width + 1), np.float32), row_spans
+                empty, row_spans, np.zeros(0, np.int64), [], np.zeros((0, width + 1), np.float32), row_spans, evidence
             )
         values = np.array(
             [(c.doc, c.dense_score, c.dense_rank, c.lexical_score, c.lexical_rank) for cs in cands for c in cs]
@@ -289,6 +306,26 @@ class FeatureBuilder:
                 params[a:b] = [agreement(description, self.thresholds[i]) for i in idx[a:b]]
                 tight[a:b] = [tightness(description, self.thresholds[i]) for i in idx[a:b]]
 
+        conditions = np.zeros((n, 7))
+        catches = np.zeros(n)
+        for q, ev in enumerate(evidence):
+            a, b = row_spans[q]
+            pool_heads = {table.head[i] for i in idx[a:b]}
+            for r in range(a, b):
+                doc = self.docs[idx[r]]
+                verdict = ev.path(doc.id)
+                checks = verdict.checks
+                conditions[r] = (
+                    int(verdict.status),
+                    float(verdict.has_conditions),
+                    sum(c.status is Status.MET and not c.exclusion for c in checks),
+                    len(verdict.failed),
+                    sum(c.status is Status.UNKNOWN and not c.exclusion for c in checks),
+                    float(verdict.excluded),
+                    len(verdict.open_exclusions),
+                )
+                catches[r] = float(bool(pool_heads.intersection(self.book.catch_alls.get(table.head[idx[r]], ()))))
+
         def per_query(values: list[float]) -> np.ndarray:
             return np.asarray(values, dtype=np.float64)[query]
 
@@ -350,10 +387,14 @@ class FeatureBuilder:
             ((params[:, 2] > 0) & (params[:, 1] == 0)).astype(np.float64),
             sizes[query].astype(np.float64),
             tight,
+            *conditions.T,
+            catches,
+            1.0 - table.static[idx, 0].astype(np.float64),
+            per_query([bool(f.implies("civil_aircraft_part")) for f in facts]) * table.civil_aircraft[idx],
         ]
         rows = np.column_stack(columns).astype(np.float32)
         entry_rows = _entry_rows(rows, where, n_entries)
-        return FeatureBatch(rows, row_spans, where, entries, entry_rows, entry_spans)
+        return FeatureBatch(rows, row_spans, where, entries, entry_rows, entry_spans, evidence)
 
 
 # columns where a smaller value is better; negated before taking the best over an entry's documents

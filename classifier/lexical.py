@@ -16,6 +16,8 @@ from classifier.words import STOPWORDS
 from classifier.words import stem as _stem
 
 TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?", re.I)
+
+
 def tokenize(text: str) -> list[str]:
     lowered = text.lower().replace("“", " ").replace("”", " ")
     tokens = [_stem(t) for t in TOKEN.findall(lowered) if t not in STOPWORDS]

@@ -97,6 +97,30 @@ UNITS: dict[str, tuple[str, float]] = {
     "ksps": ("samples", 1e3),
     "mega samples per second": ("samples", 1e6),
     "giga samples per second": ("samples", 1e9),
+    "gsa/s": ("samples", 1e9),
+    "msa/s": ("samples", 1e6),
+    # memory size (bits); "Mb"/"Gb" are bits and "MB"/"GB" bytes, told apart by case in quantities()
+    "kbit": ("storage", 1e3),
+    "kbits": ("storage", 1e3),
+    "mbit": ("storage", 1e6),
+    "mbits": ("storage", 1e6),
+    "gbit": ("storage", 1e9),
+    "gbits": ("storage", 1e9),
+    "tbit": ("storage", 1e12),
+    "kbyte": ("storage", 8e3),
+    "kbytes": ("storage", 8e3),
+    "mbyte": ("storage", 8e6),
+    "mbytes": ("storage", 8e6),
+    "gbyte": ("storage", 8e9),
+    "gbytes": ("storage", 8e9),
+    "kb/s": ("rate", 8e3),
+    "mb/s": ("rate", 8e6),
+    "gb/s": ("rate", 8e9),
+    "tb/s": ("rate", 8e12),
+    "kb": ("storage", 8e3),
+    "mb": ("storage", 8e6),
+    "gb": ("storage", 8e9),
+    "tb": ("storage", 8e12),
     # temperature (K)
     "k": ("temperature", 1.0),
     "°c": ("temperature_c", 1.0),
@@ -156,6 +180,9 @@ _TRAILING = (
 )
 
 
+_BYTES_OR_BITS = frozenset({"kb", "mb", "gb", "tb", "kb/s", "mb/s", "gb/s", "tb/s"})
+
+
 @dataclass(frozen=True)
 class Quantity:
     value: float  # in the base unit of the dimension
@@ -185,6 +212,8 @@ def quantities(text: str) -> list[Quantity]:
         if unit not in UNITS:
             continue
         dimension, factor = UNITS[unit]
+        if unit in _BYTES_OR_BITS and match["unit"].split("/")[0][-1] == "b":
+            factor /= 8  # "4Gb DDR3", "32Mb flash": a lower-case b is bits
         value = _number(match) * factor
         if dimension == "temperature_c":
             dimension, value = "temperature", value + 273.15

@@ -12,16 +12,32 @@ def _bar(confidence: float, width: int = 20) -> str:
     return "█" * filled + "·" * (width - filled)
 
 
+def render_questions(result: Classification) -> list[str]:
+    lines = []
+    if result.questions:
+        head = "NEEDS YOUR ANSWER — " if result.needs_answer else ""
+        lines += ["", f"{head}Questions that would decide the classification (answer with --answer NAME=VALUE):"]
+        for q in result.questions:
+            lines.append(f"   ? {q.parameter}: {q.ask}")
+            lines.append(f"     decides between {', '.join(q.paragraphs)}  [{q.citation}]")
+    if result.answered:
+        lines += ["", "Answers given:"] + [f"   {q.parameter} = {q.answer}" for q in result.answered]
+    return lines
+
+
 def render_classification(result: Classification) -> str:
     lines = [f"Description: {result.text}", ""]
     for i, s in enumerate(result.suggestions, 1):
         lines.append(f"{i}. {s.eccn:<16} {_bar(s.confidence)} {percent(s.confidence):>4}   {s.heading[:90]}")
+        if s.applies_only_if:
+            lines.append(f"   ({s.applies_only_if[:200]})")
         if s.paragraph:
             lines.append(f"   {s.paragraph[:200]}")
         for reason in s.reasons[:4]:
             lines.append(f"   - {reason}")
         for c in s.considered:
             lines.append(f"   considered {c.eccn}: {c.why}")
+    lines += render_questions(result)
     if result.precedents:
         lines += ["", "Close past decisions:"]
         lines += [f"   {p.describe(result.top)}" for p in result.precedents]

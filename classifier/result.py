@@ -37,10 +37,25 @@ class Suggestion:
     reasons: list[str] = field(default_factory=list)
     considered: list[RuledOut] = field(default_factory=list)  # EAR99 only
     score: float = 0.0  # the ranker's raw score, for ordering and audits
+    conditions: str = ""  # its deciding conditions for this description: "met", "not met", "not stated" or ""
+    checks: list[str] = field(default_factory=list)  # each deciding condition against the description
+    applies_only_if: str = ""  # for a paragraph held back for lack of evidence: what would make it apply
 
     @property
     def head(self) -> str:
         return self.eccn.split(".")[0]
+
+
+@dataclass
+class Question:
+    """An unknown condition whose answer would change the classification (the wizard's question)."""
+
+    parameter: str  # the name to answer with: "frame rate", "space_qualified", "mass_market"
+    ask: str  # the question, for people
+    condition: str  # the regulation's threshold or property ("<= 9 Hz", "“space-qualified”")
+    paragraphs: list[str]  # the paragraphs the answer separates ("6A003.b.4.b", "6A993.a")
+    citation: str
+    answer: str = ""  # the answer the user gave, when re-classified with it
 
 
 @dataclass
@@ -93,6 +108,9 @@ class Classification:
     facts: dict[str, Any] = field(default_factory=dict)
     license: dict[str, Any] | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
+    questions: list[Question] = field(default_factory=list)  # unknown conditions that decide, best first
+    answered: list[Question] = field(default_factory=list)  # questions the user answered for this result
+    needs_answer: bool = False  # the first suggestion depends on an answer the description does not give
     notice: str = NOTICE
 
     @property

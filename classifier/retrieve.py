@@ -2,9 +2,11 @@
 
 The pool for one description is the union of: the dense top ``depth``, the BM25 top ``depth``, the
 entries of its nearest labelled examples, the paragraphs whose thresholds its numbers meet ("150 WT"
-finds "exceeding 70 WT"), and, for software or technology, the D or E entry beside each equipment
-entry found (5A992 → 5D992). A candidate keeps both retrieval scores and ranks so the ranker can
-weigh them; the fused order alone is the "fused without the ranker" baseline of the evaluation.
+finds "exceeding 70 WT"), for software or technology the D or E entry beside each equipment entry
+found (5A992 → 5D992), and the family catch-all of each entry near the top (3A001 → 3A991), so that
+an item that misses a paragraph's parameters can fall where the CCL puts it. A candidate keeps both
+retrieval scores and ranks so the ranker can weigh them; the fused order alone is the "fused without
+the ranker" baseline of the evaluation.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ MISSING_RANK = 1000
 EXPANSION_HEADS = 15  # entries near the top whose D/E counterparts are added for software/technology
 THRESHOLD_DOCS = 5  # paragraphs added per description because its numbers meet their thresholds
 EXAMPLE_NEIGHBOURS = 5
+CATCH_ALL_HEADS = 8  # entries near the top whose catch-all (3A001 → 3A991) joins the pool
+CATCH_ALL_DOCS = 2  # paragraphs of each such catch-all, closest in meaning first
 COMPARATORS = (">", ">=", "<", "<=")
 
 
@@ -50,12 +54,14 @@ class Retriever:
         lexical: LexicalIndex,
         thresholds: list[list[Quantity]],
         depth: int = 20,
+        caught_by: dict[str, str] | None = None,
     ) -> None:
         self.docs = docs
         self.dense = dense
         self.lexical = lexical
         self.thresholds = thresholds
         self.depth = depth
+        self.caught_by = caught_by or {}
         self.position = {d.id: i for i, d in enumerate(docs)}
         self.vectors = dense.matrix()
         self.doc_eccn = [d.eccn if d.kind != "mtcr" else "" for d in docs]
@@ -113,6 +119,15 @@ class Retriever:
                     found.extend(self._best_of(self.by_head[twin], vector))
         return found
 
+    def _catch_alls(self, heads: list[str], vector: np.ndarray) -> list[int]:
+        """The family catch-all of each entry near the top (3A001 → 3A991), so the ranker can choose it."""
+        found = []
+        for head in heads[:CATCH_ALL_HEADS]:
+            catch = self.caught_by.get(head)
+            if catch and catch in self.by_head:
+                found.extend(self._best_of(self.by_head[catch], vector, CATCH_ALL_DOCS))
+        return found
+
     def candidates(
         self, facts: list[Facts], vectors: np.ndarray, neighbours: list[list[tuple[str, float]]] | None = None
     ) -> list[list[Candidate]]:
@@ -138,9 +153,10 @@ class Retriever:
             pool = list(dict.fromkeys([*d_positions.tolist(), *top_lexical.tolist()]))
             pool += self._from_examples(neighbours[qi], vector) if neighbours is not None else []
             pool += self._from_thresholds(f, vector)
+            heads = list(dict.fromkeys(self.doc_eccn[p] for p in pool if self.doc_eccn[p]))
             if f.is_software or f.is_technology:
-                heads = list(dict.fromkeys(self.doc_eccn[p] for p in pool if self.doc_eccn[p]))
                 pool += self._counterparts(heads, f, vector)
+            pool += self._catch_alls(heads, vector)
             positions = np.array(list(dict.fromkeys(pool)), dtype=np.int64)
             dense_score = self.vectors[positions] @ vector
             dense_score[: len(d_positions)] = dense_scores[qi][found]  # the index's own scores where it has them

@@ -83,6 +83,9 @@ _REFERENCE = re.compile(
     r"|having the characteristics (?:listed|specified) in (\d[A-E]\d{3}(?:\.[a-z0-9]+)+)\b",
     re.I,
 )
+_NOTE_REFERENCE = re.compile(
+    r"meet(?:s|ing)? the (?:criteria|provisions) of (Note \d+) (?:to|in) (?:ECCN )?(\d[A-E]\d{3}(?:\.[a-z0-9]+)*)", re.I
+)
 _EXCLUDES = re.compile(r"\b(?:does|do) not (?:control|apply to)\b|\bis not controlled\b|\bare not controlled\b", re.I)
 _NOTE_ITEM = re.compile(r"(?m)^\s*([a-z])\.\s+(.*)$")
 _NEGATION_BEFORE = re.compile(r"(?:\bnon-?|\bnot\b[^.;:]{0,30}|\bother than\b[^.;:]{0,20})[“\"']?\s*$", re.I)
@@ -128,7 +131,10 @@ def normalise(text: str) -> str:
 def counts(text: str) -> list[dict[str, Any]]:
     """Bare counts with a comparison: "More than 200 actuators", "more than 1,500 terminals"."""
     found = []
+    with_units = [(m.start(), m.end()) for m in QUANTITY.finditer(text)]
     for match in _COUNT.finditer(text):
+        if any(a <= match.start() < b for a, b in with_units):
+            continue  # "600 Mega Samples Per Second" is a quantity with its unit, not a count
         noun = (match["noun"] or "").strip("“\"'").lower()
         first = noun.split()[0] if noun else ""
         if first in UNITS or first.rstrip("s") in UNITS or QUANTITY.match(match.group(0)):
@@ -159,6 +165,9 @@ def thresholds(text: str) -> list[dict[str, Any]]:
             continue
         clause = _CLAUSE.split(text[max(0, match.start() - 90) : match.start()])[-1]
         kind = content_words(clause)[-3:]
+        if not kind:  # "(3mm or greater diameter)": the words after the number name it
+            after = re.split(r"[;:,()]", text[match.end() : match.end() + 60])[0]
+            kind = content_words(re.sub(r"\b(?:or|and) (?:more|greater|less|higher|lower)\b", " ", after))[:3]
         if not kind:  # "8 bit or more, but less than 10 bit": the second bound names the same quantity
             kind = previous.get(q.dimension, [])
         previous[q.dimension] = kind
@@ -195,6 +204,16 @@ def references(text: str, known: set[str], own: str) -> list[dict[str, Any]]:
     return found
 
 
+def note_references(text: str, known: set[str]) -> list[dict[str, Any]]:
+    """ "Cameras that meet the criteria of Note 3 to 6A003.b.4": the item must be one that Note excludes."""
+    found = []
+    for match in _NOTE_REFERENCE.finditer(text):
+        target = match.group(2).rstrip(".")
+        if target in known:
+            found.append({"type": "note", "target": target, "note": match.group(1), "text": match.group(0)})
+    return found
+
+
 def connector(text: str) -> str:
     """How a paragraph's sub-paragraphs combine."""
     tail = text.strip().lower()[-90:]
@@ -207,11 +226,16 @@ def connector(text: str) -> str:
 
 def _item_conditions(text: str, vocabulary: list[dict[str, Any]], known: set[str], own: str) -> list[dict[str, Any]]:
     text = normalise(text)
-    return [*thresholds(text), *qualifiers(text, vocabulary), *references(text, known, own)]
+    return [
+        *thresholds(text),
+        *qualifiers(text, vocabulary),
+        *references(text, known, own),
+        *note_references(text, known),
+    ]
 
 
 def exclusions(
-    note: str, vocabulary: list[dict[str, Any]], known: set[str], own: str
+    note: str, vocabulary: list[dict[str, Any]], known: set[str], own: str, heading: str = ""
 ) -> tuple[str, dict[str, Any]] | None:
     """A Note saying some paragraph "does not control" items with a property, as (target, group)."""
     match = _EXCLUDES.search(note)
@@ -233,7 +257,7 @@ def exclusions(
             groups.append({"connector": "all", "conditions": conditions, "text": body.strip()[:200]})
     if not groups:
         return None
-    return target, {"connector": "any", "groups": groups, "text": note.strip()[:400]}
+    return target, {"connector": "any", "note": heading, "groups": groups, "text": note.strip()[:400]}
 
 
 def catch_alls(entries: list[dict[str, Any]]) -> dict[str, list[str]]:
@@ -282,7 +306,7 @@ def build_conditions(ccl: dict[str, Any], vocabulary: dict[str, Any]) -> dict[st
                 "words": content_words(text)[:12],
             }
             for note in para["notes"]:
-                found = exclusions(note["text"], qualifier_table, known, pid)
+                found = exclusions(note["text"], qualifier_table, known, pid, note["heading"])
                 if found is not None:
                     pending_exclusions.append(found)
     for target, group in pending_exclusions:

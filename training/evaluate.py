@@ -13,13 +13,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
+from classifier.dense import DEFAULT_INDEX_DIR
 from classifier.engine import Classifier
 from classifier.facts import read_facts
+from classifier.rank import DEFAULT_PATH as RANKER_PATH
 from classifier.retrieve import Candidate
-from training.labelled import Example, advantech, caddy_drone_parts, labelled
+from training.labelled import Example, advantech, caddy_drone_parts, labelled, realworld
 from training.metrics import COLUMNS, Report, graded, report
 
 Baseline = Callable[[Candidate], float]
@@ -76,13 +79,14 @@ def classifier_report(clf: Classifier, examples: list[Example], rules: bool = Tr
 
 
 def evaluate(clf: Classifier) -> dict[str, dict[str, Report]]:
-    train = labelled("train")
+    train = labelled("train") + realworld("train")
     thresholds = {
         name: tune_threshold(baseline_rankings(clf, train, key), [e.gold for e in train])
         for name, key in BASELINES.items()
     }
     test_sets = {
-        "held-out split": labelled("test"),
+        "real-world test split (unseen product families)": realworld("test"),
+        "authored held-out split": labelled("test"),
         "Advantech EKI (real, self-declared)": advantech(),
         "drone parts (smoke test)": caddy_drone_parts(),
     }
@@ -122,8 +126,14 @@ def render(results: dict[str, dict[str, Report]], markdown: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables (for the README)")
+    parser.add_argument(
+        "--model-path", help="sentence-transformers folder (default: ECCN_MODEL_PATH or the packaged one)"
+    )
+    parser.add_argument("--index-dir", type=Path, default=DEFAULT_INDEX_DIR, help="search index folder")
+    parser.add_argument("--ranker", type=Path, default=RANKER_PATH, help="ranker file")
     args = parser.parse_args(argv)
-    print(render(evaluate(Classifier.load()), args.markdown))
+    clf = Classifier.load(index_dir=args.index_dir, model_path=args.model_path, ranker_path=args.ranker)
+    print(render(evaluate(clf), args.markdown))
     return 0
 
 

@@ -69,6 +69,7 @@ class Report:
     ear99_precision: float
     ear99_recall: float
     ece: float
+    overconfident: float = 0.0  # share of items whose wrong first answer (wrong entry) shows confidence >= 0.8
 
     def row(self) -> list[str]:
         return [
@@ -84,12 +85,25 @@ class Report:
                     self.ear99_precision,
                     self.ear99_recall,
                     self.ece,
+                    self.overconfident,
                 )
             ),
         ]
 
 
-COLUMNS = ["n", "top-1 exact", "top-1 head", "top-1 graded", "top-5 head recall", "MRR", "EAR99 P", "EAR99 R", "ECE"]
+COLUMNS = [
+    "n",
+    "top-1 exact",
+    "top-1 head",
+    "top-1 graded",
+    "top-5 head recall",
+    "MRR",
+    "EAR99 P",
+    "EAR99 R",
+    "ECE",
+    "overconfident",
+]
+OVERCONFIDENT = 0.8
 
 
 def report(golds: list[str], rankings: list[list[str]], confidences: list[float]) -> Report:
@@ -120,4 +134,9 @@ def report(golds: list[str], rankings: list[list[str]], confidences: list[float]
         ear99_precision=tp / sum(predicted_ear99) if sum(predicted_ear99) else 0.0,
         ear99_recall=tp / sum(gold_ear99) if sum(gold_ear99) else 0.0,
         ece=expected_calibration_error(confidences, head_hits),
+        overconfident=float(
+            np.mean([not hit and c >= OVERCONFIDENT for hit, c in zip(head_hits, confidences, strict=True)])
+        )
+        if n
+        else 0.0,
     )

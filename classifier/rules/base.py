@@ -8,7 +8,7 @@ from classifier.corpus import Corpus
 from classifier.countries import Country
 from classifier.eccn import ECCN
 from classifier.facts import Facts
-from classifier.result import Finding, Suggestion
+from classifier.result import Finding, Question, Suggestion
 
 
 @dataclass
@@ -20,6 +20,11 @@ class RuleContext:
     corpus: Corpus
     destination: Country | None = None
     changes: list[str] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)  # what a rule needs the user to answer
+
+    def ask(self, question: Question) -> None:
+        if all(q.parameter != question.parameter for q in self.questions):
+            self.questions.append(question)
 
     @property
     def top(self) -> Suggestion | None:
@@ -53,9 +58,10 @@ class RuleContext:
                 found.paragraph = looked.text
         found.reasons = [f"placed first by a rule: {why}", *found.reasons]
         # the rule moves the answer, not the evidence: the confidence the ranker had in its first answer
-        # goes with the answer the rule put first (else a rule-placed answer would show "<1%")
-        if self.top is not None:
-            found.confidence = max(found.confidence, self.top.confidence)
+        # goes with the answer the rule put first (else a rule-placed answer would show "<1%"), and the
+        # displaced answer takes the rule-placed one's (else it would outrank the answer on the screen)
+        if self.top is not None and found.confidence < self.top.confidence:
+            found.confidence, self.top.confidence = self.top.confidence, found.confidence
         self.suggestions.insert(0, found)
         change = f"{found.eccn} placed first ({why})"
         self.changes.append(change)

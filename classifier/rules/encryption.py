@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from classifier.result import Finding
+from classifier.result import Finding, Question
 from classifier.rules.base import RuleContext, finding
 
 RULE = "encryption"
@@ -91,11 +91,44 @@ def _paragraph_5a002a(text: str, entry_paragraph: str) -> str:
     return f"{entry_paragraph}.3"
 
 
+def _presumed_mass_market(ctx: RuleContext) -> bool:
+    """Standard cryptography of a commercial product (Wi-Fi, LTE, TLS, SSH, encrypted storage, a chip's
+    crypto engine; ``corpus/rules/implications.json``) is taken to meet the Cryptography Note unless the
+    description says otherwise; the result asks the user to confirm."""
+    return any(i.mass_market_presumed for i in ctx.facts.implies("standard_crypto"))
+
+
 def _mass_market(ctx: RuleContext) -> bool:
     explicit = ctx.facts.extra.get("mass_market")
     if explicit is not None:
         return bool(explicit)
-    return bool(ctx.facts.mass_market_terms) and not ctx.facts.not_mass_market_terms
+    if ctx.facts.not_mass_market_terms:
+        return False
+    return bool(ctx.facts.mass_market_terms) or _presumed_mass_market(ctx)
+
+
+def _mass_market_basis(ctx: RuleContext) -> str:
+    if ctx.facts.extra.get("mass_market") is not None:
+        return "stated by the user"
+    functions = ", ".join(i.function for i in ctx.facts.implies("standard_crypto") if i.mass_market_presumed)
+    return f"presumed for a commercial product with standard cryptography: {functions}; confirm it"
+
+
+def _ask_mass_market(ctx: RuleContext, table: dict[str, Any]) -> None:
+    """When mass market was presumed, not stated, the answer hangs on it: ask."""
+    if ctx.facts.extra.get("mass_market") is not None or ctx.facts.mass_market_terms:
+        return
+    ctx.ask(
+        Question(
+            "mass_market",
+            "Is the item generally available to the public (sold from stock at retail or by mail, electronic "
+            "or telephone order, with cryptography the user cannot easily change) and does it meet the rest "
+            "of the Cryptography Note? Answer mass_market=yes or no.",
+            "Note 3 to Category 5 Part 2 (Cryptography Note)",
+            [table["mass_market"]["eccns"]["commodity"], table["controlled"]["eccns"]["commodity"]],
+            table["mass_market"]["citation"],
+        )
+    )
 
 
 def _enc(ctx: RuleContext, table: dict[str, Any], path: str) -> tuple[str, str]:
@@ -182,6 +215,7 @@ def evaluate(ctx: RuleContext) -> list[Finding]:
         ]
 
     if _mass_market(ctx):
+        _ask_mass_market(ctx, table)
         mass = table["mass_market"]
         eccn = mass["eccns"]["software" if kind == "software" else "commodity"]
         component = bool(COMPONENT.search(f.text))
@@ -202,7 +236,7 @@ def evaluate(ctx: RuleContext) -> list[Finding]:
                 f"{eccn}: mass-market encryption item. {enc_text}",
                 f"{mass['citation']}; {enc_citation}",
                 "Cryptography for data confidentiality in an item sold openly "
-                f"({', '.join(f.mass_market_terms) or 'stated by the user'}) with fixed cryptographic "
+                f"({', '.join(f.mass_market_terms) or _mass_market_basis(ctx)}) with fixed cryptographic "
                 "functionality meets the Cryptography Note and is released from EI and NS controls once the "
                 "ENC duties are met"
                 + (" (chips, modules and libraries go through § 740.17(b)(3))" if component else "")
