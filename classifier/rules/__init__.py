@@ -2,7 +2,8 @@
 with a CFR citation, and may re-order suggestions (saying so in its finding).
 
 Run order: encryption (may re-order), MTCR Category I and II, order of review (on the final top
-suggestion), license (when a destination is given), de minimis (when values are given).
+suggestion), license (when a destination is given), de minimis (when values are given), screening of the
+named parties (end user, consignee).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from classifier.corpus import Corpus
 from classifier.countries import Country
 from classifier.facts import Facts
 from classifier.result import Finding, Suggestion
-from classifier.rules import de_minimis, encryption, license, mtcr, order_of_review
+from classifier.rules import de_minimis, encryption, license, mtcr, order_of_review, parties
 from classifier.rules.base import RuleContext
 
 
@@ -26,4 +27,5 @@ def apply_rules(
     license_findings, view = license.evaluate(ctx)
     findings += license_findings
     findings += de_minimis.evaluate(corpus, facts.extra, destination)
+    findings += parties.evaluate(facts, corpus, destination)
     return ctx.suggestions, findings, view

@@ -142,7 +142,7 @@ class Screener:
             name=party.name,
             matched_alias=matched,
             list=party.list,
-            list_name=party.list_name,
+            list_name=authority.name if authority.code else party.list_name,
             score=score,
             country=", ".join(party.countries),
             license_requirement=party.license_requirement,
