@@ -18,7 +18,6 @@ import random
 import statistics
 import time
 from collections import defaultdict
-from collections.abc import Callable
 
 from classifier.screening import THRESHOLD, Screener, load
 from classifier.screening.lists import Party
@@ -132,15 +131,14 @@ def variants(screener: Screener, count: int, seed: int) -> list[tuple[str, str, 
     for i in rng.sample(eligible, min(count, len(eligible))):
         party = parties[i]
         cyrillic = bool(CYRILLIC_COUNTRIES & set(party.countries))
-        made: dict[str, Callable[[], str | None]] = {
-            "typo": lambda p=party: typo(p.name, rng),
-            "legal form": lambda p=party: legal_form(p.name, rng),
-            "word order": lambda p=party: word_order(p.name, rng),
-            "transliteration": lambda p=party, c=cyrillic: transliteration(p.name, rng, c),
-            "alias": lambda p=party: alias(p, rng),
+        made = {
+            "typo": typo(party.name, rng),
+            "legal form": legal_form(party.name, rng),
+            "word order": word_order(party.name, rng),
+            "transliteration": transliteration(party.name, rng, cyrillic),
+            "alias": alias(party, rng),
         }
-        for kind, make in made.items():
-            query = make()
+        for kind, query in made.items():
             if query and query != party.name:
                 out.append((kind, query, i))
     return out
@@ -236,8 +234,9 @@ def render(result: dict[str, object], markdown: bool) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
-        f"Time per name at {THRESHOLD:.2f}: mean {result['mean_ms']:.1f} ms, 95th percentile {result['p95_ms']:.1f} ms; "
-        f"10,000 names in {result['ten_thousand_s']:.1f} s; list loaded in {result['load_s']:.1f} s",
+        f"Time per name at {THRESHOLD:.2f}: mean {result['mean_ms']:.1f} ms, "
+        f"95th percentile {result['p95_ms']:.1f} ms; 10,000 names in {result['ten_thousand_s']:.1f} s; "
+        f"list loaded in {result['load_s']:.1f} s",
     ]
     text = "\n".join(lines)
     return text if markdown else text.replace("|---", "----")

@@ -167,7 +167,9 @@ def refresh(csl: Path, list_date: str | None, out: Path = CORPUS) -> tuple[dict[
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.build_screening", description=__doc__.splitlines()[0])
-    parser.add_argument("--csl", type=Path, help="a CSL download: consolidated JSON or CSV (default: the registered one)")
+    parser.add_argument(
+        "--csl", type=Path, help="a CSL download: consolidated JSON or CSV (default: the registered one)"
+    )
     parser.add_argument("--list-date", help="the list's date (YYYY-MM-DD) when the file does not state it")
     args = parser.parse_args(argv)
     try:

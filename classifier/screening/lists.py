@@ -73,9 +73,7 @@ class ScreeningList:
 
 def _authorities(table: dict[str, Any]) -> tuple[dict[str, ListAuthority], ListAuthority]:
     def one(code: str, row: dict[str, Any]) -> ListAuthority:
-        return ListAuthority(
-            code, row["name"], row["citation"], row["effect"], row["severity"], float(row["weight"])
-        )
+        return ListAuthority(code, row["name"], row["citation"], row["effect"], row["severity"], float(row["weight"]))
 
     return {code: one(code, row) for code, row in table["lists"].items()}, one("", table["default"])
 
@@ -87,11 +85,11 @@ def read_list(corpus_dir: Path) -> ScreeningList:
         data = json.loads(path.read_text(encoding="utf-8"))
         authorities, default = _authorities(json.loads((corpus_dir / LISTS_TABLE).read_text(encoding="utf-8")))
     except FileNotFoundError as err:
-        raise ListMissing(
-            f"{err.filename} is missing: build it with `python -m training.build_screening`"
-        ) from err
+        raise ListMissing(f"{err.filename} is missing: build it with `python -m training.build_screening`") from err
     except (json.JSONDecodeError, KeyError) as err:
-        raise ListMissing(f"{path} is unreadable ({err}): rebuild it with `python -m training.build_screening`") from err
+        raise ListMissing(
+            f"{path} is unreadable ({err}): rebuild it with `python -m training.build_screening`"
+        ) from err
     tables = data["tables"]
     fresh = data.get("normaliser") == normaliser()  # else the keys are made again at load
 

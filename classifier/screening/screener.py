@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -40,7 +41,7 @@ class Match:
     weight: float
     type: str = ""
     programs: str = ""
-    addresses: list[str] = field(default_factory=list)
+    addresses: builtins.list[str] = field(default_factory=builtins.list)
     why: str = ""  # the token alignment behind the score
 
 
@@ -117,7 +118,9 @@ class Screener:
             raise ScreeningInputError("give the party's name to screen (a company, person or vessel)")
         name = name.strip()
         if len(name) > MAX_NAME_CHARS:
-            raise ScreeningInputError(f"the name has {len(name):,} characters; a party name has at most {MAX_NAME_CHARS}")
+            raise ScreeningInputError(
+                f"the name has {len(name):,} characters; a party name has at most {MAX_NAME_CHARS}"
+            )
         country_name, codes = self._country_codes(country, address)
         key = name_key(name)
         best: dict[int, tuple[float, int, str]] = {}

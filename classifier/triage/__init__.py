@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from classifier.countries import UnknownCountry
+from classifier.result import Classification
 from classifier.triage import cues, reasons
 from classifier.triage.model import Application, Reason, TriageResult, Weights
 
@@ -25,7 +26,9 @@ __all__ = ["Application", "Reason", "TriageResult", "triage", "triage_many"]
 
 
 def _weights(table: dict[str, Any]) -> Weights:
-    return Weights(table.get("value_weight_per_decade", 1.0), list(table.get("priority_order", ["high", "medium", "low"])))
+    return Weights(
+        table.get("value_weight_per_decade", 1.0), list(table.get("priority_order", ["high", "medium", "low"]))
+    )
 
 
 def _facts(app: Application) -> dict[str, Any]:
@@ -88,9 +91,12 @@ def triage_many(clf: Classifier, apps: Sequence[Application], top_k: int = 5) ->
             results[i] = TriageResult(app, "error", 0.0, [], None, error=problem)
         else:
             good.append(i)
+    classified: list[Classification | Exception]
     try:
-        classified = clf.classify_many(
-            [apps[i].description for i in good], top_k=top_k, facts_per_text=[_facts(apps[i]) for i in good]
+        classified = list(
+            clf.classify_many(
+                [apps[i].description for i in good], top_k=top_k, facts_per_text=[_facts(apps[i]) for i in good]
+            )
         )
     except InputError:
         classified = []

@@ -64,7 +64,12 @@ class TriageResult:
             return {}
         return {
             "suggestions": [
-                {"eccn": s.eccn, "confidence": round(s.confidence, 4), "shown": percent(s.confidence), "heading": s.heading}
+                {
+                    "eccn": s.eccn,
+                    "confidence": round(s.confidence, 4),
+                    "shown": percent(s.confidence),
+                    "heading": s.heading,
+                }
                 for s in c.suggestions
             ],
             "findings": [

@@ -74,8 +74,8 @@ def screening_reasons(classification: Classification, table: dict[str, Any]) -> 
                         f"'{f.facts['name']}' ~ {m['name']} (as '{m['matched_alias']}', score {m['score']:.2f}"
                         + (f", {m['country']}" if m.get("country") else "")
                         + f"). {m['effect']}"
-                        + (" " + "; ".join(terms) if terms else "")
-                        + f" List of {f.facts['list_date']}."
+                        + (" " + "; ".join(terms) + "." if terms else "")
+                        + f" Consolidated Screening List of {f.facts['list_date']}."
                     ),
                     citation=m["citation"],
                 )
@@ -117,7 +117,9 @@ def claimed_eccn_reasons(
         return [reason(table, "claimed_ear99_controlled", f"claimed EAR99; the first suggestion is {shown}", citation)]
     if top.eccn == "EAR99":
         return [
-            reason(table, "claimed_controlled_first_ear99", f"claimed {wanted}; the first suggestion is EAR99", citation)
+            reason(
+                table, "claimed_controlled_first_ear99", f"claimed {wanted}; the first suggestion is EAR99", citation
+            )
         ]
     heads = [_head(s.eccn) for s in suggestions]
     if heads[0] == wanted.head:
