@@ -235,13 +235,15 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
                 "`claimed_eccn`, `end_user`, `consignee`, `end_use`, `value`, `id`). The queue is ordered by "
                 "priority and score; open an application to see its reasons and the classification behind them."
             )
-            triage_input = gr.File(label="Applications", file_types=[".csv", ".xlsx", ".jsonl"], type="filepath")
+            triage_input = gr.File(
+                label="Applications", file_types=[".csv", ".xlsx", ".jsonl"], type="filepath", elem_id="triage-file"
+            )
             triage_start = gr.Button("Triage file", variant="primary", elem_id="triage-button")
             triage_status = gr.Markdown()
             queue = gr.Dataframe(
                 headers=triage_page.QUEUE_COLUMNS, label="Queue", interactive=False, wrap=True, elem_id="queue"
             )
-            opened = gr.Dropdown(label="Open an application", choices=[], interactive=True)
+            opened = gr.Dropdown(label="Open an application", choices=[], interactive=True, elem_id="triage-open")
             detail = gr.Markdown(elem_id="triage-detail")
             exported = gr.File(label="Export (ordered queue, CSV)")
             queue_state = gr.State([])

@@ -51,17 +51,20 @@ def match_facts(match: screening.Match) -> dict[str, Any]:
 def _hit(role: str, name: str, result: screening.Screening) -> Finding:
     best = result.matches[0]
     more = f" and {len(result.matches) - 1} more" if len(result.matches) > 1 else ""
-    requirement = f" License requirement: {best.license_requirement}" if best.license_requirement else ""
-    policy = f" License review policy: {best.license_policy}" if best.license_policy else ""
-    notice = f" ({best.federal_register})" if best.federal_register else ""
+    said = [
+        best.effect,
+        f"License requirement: {best.license_requirement}" if best.license_requirement else "",
+        f"License review policy: {best.license_policy}" if best.license_policy else "",
+        f"Federal Register: {best.federal_register}" if best.federal_register else "",
+        f"Matched as '{best.matched_alias}'; Consolidated Screening List of {result.list_date}",
+        "A match is a candidate for review, not a finding that the party is the listed one",
+    ]
     return finding(
         "screening",
         True,
         f"{role} '{name}' matches {best.name} on the {best.list_name} (score {best.score:.2f}){more}",
         best.citation,
-        f"{best.effect}{requirement}{policy}{notice} Matched as '{best.matched_alias}'; "
-        f"Consolidated Screening List of {result.list_date}. A match is a candidate for review, "
-        "not a finding that the party is the listed one.",
+        " ".join(s if s.endswith(".") else s + "." for s in said if s),
         party=role,
         name=name,
         list_date=result.list_date,
