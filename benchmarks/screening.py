@@ -232,7 +232,8 @@ def run(parties: int, ordinary: int, seed: int, logic_v2: bool = False) -> dict[
             by_kind[kind].append(found(screener, scores, i, t))
         row: dict[str, float] = {k: sum(v) / len(v) for k, v in by_kind.items()}
         row["all variants"] = sum(sum(v) for v in by_kind.values()) / sum(len(v) for v in by_kind.values())
-        row["false hits"] = sum(any(s >= t for s in scores.values()) for scores in ordinary_scores) / len(plain)
+        row["false hit count"] = sum(any(s >= t for s in scores.values()) for scores in ordinary_scores)
+        row["false hits"] = row["false hit count"] / len(plain)
         table.append((t, row))
     queries = [q for _, q, _ in tests] + plain
     times = []
@@ -275,7 +276,8 @@ def render(result: dict[str, object], markdown: bool) -> str:
     lines.append("|" + "---|" * len(header))
     for t, row in table:
         mark = " (chosen)" if abs(t - THRESHOLD) < 1e-9 else ""
-        cells = [f"{t:.2f}{mark}", *(f"{row.get(k, 0):.3f}" for k in header[1:])]
+        cells = [f"{t:.2f}{mark}", *(f"{row.get(k, 0):.3f}" for k in header[1:-1])]
+        cells.append(f"{row['false hits']:.4f} ({row['false hit count']:.0f})")
         lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
