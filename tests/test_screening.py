@@ -204,3 +204,24 @@ def test_cli_screen_prints_json_with_the_list_date() -> None:
     assert data["list_date"] == "2026-07-31" and data["matches"][0]["list"] == "EL"
     keys = {"name", "matched_alias", "list", "score", "country", "license_requirement", "license_policy"}
     assert keys | {"federal_register", "source_url"} <= set(data["matches"][0])
+
+
+def test_one_command_refreshes_the_list_from_a_download_and_records_it(tmp_path: Path) -> None:
+    from training import build_screening
+
+    corpus_dir = tmp_path / "corpus"
+    (corpus_dir / "sources").mkdir(parents=True)
+    (corpus_dir / "rules").mkdir()
+    for name in ("sources/sources.json", "MANIFEST.json", "rules/screening_lists.json", "countries.json"):
+        (corpus_dir / name).write_text((ROOT / "corpus" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    download = tmp_path / "consolidated.json"
+    record = {"name": "Example Aero Works Co., Ltd.", "source": "Entity List (EL) - Bureau of Industry and Security"}
+    download.write_text(json.dumps([record]), encoding="utf-8")
+    counts, date, note = build_screening.refresh(download, "2026-12-01", corpus_dir)
+    assert counts["parties"] == 1 and date == "2026-12-01" and note == ""
+    manifest = json.loads((corpus_dir / "MANIFEST.json").read_text(encoding="utf-8"))
+    source = next(s for s in manifest["sources"] if s["id"] == "screening_list")
+    assert source["edition"] == "2026-12-01" and source["file"] == "csl/consolidated.json"
+    refreshed = screening.Screener(screening.read_list(corpus_dir))
+    assert refreshed.list_date == "2026-12-01"
+    assert refreshed.screen("Example Aero Works Limited").matches[0].list == "EL"

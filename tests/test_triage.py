@@ -263,10 +263,14 @@ def test_a_file_of_applications_comes_back_ordered_with_every_reason(tmp_path: P
     assert "744.11" in detail_markdown(ordered[0][1]) and "9A" in detail_markdown(ordered[0][1])
 
 
-def test_the_classify_tab_lists_the_screening_of_its_end_user(classifier: Classifier) -> None:
+def test_the_classify_tab_and_the_memo_show_the_screening_of_the_end_user(classifier: Classifier) -> None:
+    from classifier.record import memo_markdown
+
     result = classifier.classify("Quadcopter drone with camera", destination="China", end_user="Autel Robotics")
     rows = screening_rows(result)
     assert rows[0][:2] == ["end user", "Autel Robotics"] and rows[0][4] == "EL"
+    memo = memo_markdown(result, {"end_user": "Autel Robotics"})
+    assert "**screening** (triggered)" in memo and "Consolidated Screening List of 2026-07-31" in memo
 
 
 def test_cli_triage_and_triage_batch(tmp_path: Path) -> None:
