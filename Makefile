@@ -12,9 +12,15 @@ TORCH_VERSION := 2.13.0
 # from PyPI is a multi-GB CUDA build). Override for a mirror: make test TORCH_INDEX_URL=...
 TORCH_INDEX_URL ?= https://download.pytorch.org/whl/cpu
 
-.PHONY: app test install corpus index lint browser
+.PHONY: app test install corpus index lint browser screening-benchmark
 
 $(STAMP): pyproject.toml
+	@# rigour (screening) needs PyICU, which pip builds from source against ICU: install its headers as root
+	@if ! pkg-config --exists icu-uc 2>/dev/null || ! command -v g++ >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libicu-dev pkg-config g++; \
+	  else echo "note: PyICU needs ICU headers (libicu-dev), pkg-config and g++; install them if pip fails"; fi; \
+	fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --no-deps --no-index "torch==$(TORCH_VERSION)+cpu" \
 	  || $(BIN)/pip install --no-deps "torch==$(TORCH_VERSION)" --index-url "$(TORCH_INDEX_URL)"
@@ -40,6 +46,9 @@ test: $(STAMP) browser
 corpus: $(STAMP)
 	$(BIN)/python -m training.build_corpus
 
+screening-benchmark: $(STAMP)
+	$(BIN)/python -m benchmarks.screening --markdown
+
 lint: $(STAMP)
-	$(BIN)/ruff check classifier training tests app.py
-	$(BIN)/mypy classifier training app.py
+	$(BIN)/ruff check classifier training benchmarks tests app.py
+	$(BIN)/mypy classifier training benchmarks app.py

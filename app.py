@@ -2,7 +2,8 @@
 
 Nothing is exposed to other hosts unless GRADIO_SERVER_NAME says so. Set ECCN_APP_AUTH="user:password"
 to require a login; set ECCN_DECISIONS=past.csv to weigh and quote your past decisions (a CSV, XLSX or
-JSONL table with description and eccn columns). Tabs: Classify, Batch, CCL browser. Scripts can call the running app:
+JSONL table with description and eccn columns). Tabs: Classify (the end user is screened), Batch, Triage,
+CCL browser. Scripts can call the running app:
 ``gradio_client.Client("http://127.0.0.1:7860").predict("VPN gateway, IPsec", api_name="/classify")``.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 
 import gradio as gr
 
+from classifier import screening
 from classifier.batch import BatchError, run_batch
 from classifier.corpus import UnknownId
 from classifier.engine import Classifier, InputError
@@ -22,6 +24,8 @@ from classifier.html_view import CSS, findings_html, license_html, suggestions_h
 from classifier.record import write_record
 from classifier.result import NOTICE
 from classifier.show import describe, render_text
+from classifier.tables import TableError
+from classifier.triage import page as triage_page
 
 MASS_MARKET_CHOICES = ["not stated", "yes", "no"]
 
@@ -51,6 +55,10 @@ def _facts(
 
 def build_app(clf: Classifier | None = None) -> gr.Blocks:
     clf = clf or Classifier.load()
+    try:  # the list is read once here rather than on the first screened end user
+        screening.load(clf.corpus.directory)
+    except screening.ListMissing:
+        pass  # every named party then says "not screened"
     corpus = clf.corpus
     countries = corpus.country_table.names()
     records_dir = Path(tempfile.mkdtemp(prefix="eccn-records-"))
@@ -65,18 +73,19 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
         mass_market: str,
         payload_kg: float | None,
         range_km: float | None,
-    ) -> tuple[str, str, str, list[str] | None, dict[str, Any]]:
+    ) -> tuple[str, str, str, list[list[Any]], list[str] | None, dict[str, Any]]:
         facts = _facts(destination, end_user, total_value, us_value, us_eccns, mass_market, payload_kg, range_km)
         try:
             result = clf.classify(description or "", **facts)
         except InputError as err:
-            return f'<p class="notice">{err}</p>', "", "", None, {"error": str(err)}
+            return f'<p class="notice">{err}</p>', "", "", [], None, {"error": str(err)}
         stem = f"rationale-{abs(hash((description, tuple(sorted(map(str, facts.items())))))) % 10**10:010d}"
         record = write_record(result, records_dir, stem, facts)
         return (
             suggestions_html(result),
             findings_html(result),
             license_html(result.license),
+            triage_page.screening_rows(result),
             [str(record), str(record.with_suffix(".md"))],
             result.to_dict(),
         )
@@ -112,6 +121,24 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
         except BatchError as err:
             return None, f"Error: {err}"
         return str(output), f"{summary.rows} rows classified, {summary.errors} with errors (see the 'error' column)."
+
+    def triage_upload(upload: str | None) -> tuple[list[list[Any]], Any, str | None, str, Any]:
+        if not upload:
+            note = "Upload a CSV, XLSX or JSONL file of applications (description, destination, claimed_eccn, ...)."
+            return [], gr.update(choices=[], value=None), None, note, []
+        try:
+            ordered, export = triage_page.triage_file(clf, upload)
+        except TableError as err:
+            return [], gr.update(choices=[], value=None), None, f"Error: {err}", []
+        counts = {p: sum(r.priority == p for _, r in ordered) for p in ("high", "medium", "low", "error")}
+        note = f"{len(ordered)} applications: " + ", ".join(f"{n} {p}" for p, n in counts.items() if n)
+        labels = triage_page.choices(ordered)
+        return triage_page.queue_table(ordered), gr.update(choices=labels, value=None), str(export), note, ordered
+
+    def triage_open(choice: str | None, ordered: list[Any]) -> str:
+        if not choice or not ordered:
+            return ""
+        return triage_page.detail_markdown(ordered[int(choice.split(".")[0]) - 1][1])
 
     def browse(query: str) -> tuple[str, Any]:
         query = (query or "").strip()
@@ -169,6 +196,12 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
             with gr.Row():
                 findings = gr.HTML(label="Findings")
                 license_view = gr.HTML(label="License")
+            screening_table = gr.Dataframe(
+                headers=triage_page.SCREENING_COLUMNS,
+                label="Screening of the named parties (Consolidated Screening List)",
+                interactive=False,
+                elem_id="screening",
+            )
             record = gr.File(label="Rationale record (JSON audit record and Markdown memo)", file_count="multiple")
             with gr.Accordion("Raw result (JSON)", open=False):
                 raw = gr.JSON()
@@ -183,7 +216,7 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
                 payload,
                 range_km,
             ]
-            outputs = [suggestions, findings, license_view, record, raw]
+            outputs = [suggestions, findings, license_view, screening_table, record, raw]
             run.click(classify_page, inputs, outputs, api_visibility="private")
             description.submit(classify_page, inputs, outputs, api_visibility="private")
         with gr.Tab("Batch"):
@@ -196,6 +229,31 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
             result_file = gr.File(label="Results")
             status = gr.Markdown()
             start.click(batch_page, upload, [result_file, status], api_visibility="private")
+        with gr.Tab("Triage"):
+            gr.Markdown(
+                "Upload applications (CSV, XLSX or JSONL with `description`, `destination`, and optional "
+                "`claimed_eccn`, `end_user`, `consignee`, `end_use`, `value`, `id`). The queue is ordered by "
+                "priority and score; open an application to see its reasons and the classification behind them."
+            )
+            triage_input = gr.File(
+                label="Applications", file_types=[".csv", ".xlsx", ".jsonl"], type="filepath", elem_id="triage-file"
+            )
+            triage_start = gr.Button("Triage file", variant="primary", elem_id="triage-button")
+            triage_status = gr.Markdown()
+            queue = gr.Dataframe(
+                headers=triage_page.QUEUE_COLUMNS, label="Queue", interactive=False, wrap=True, elem_id="queue"
+            )
+            opened = gr.Dropdown(label="Open an application", choices=[], interactive=True, elem_id="triage-open")
+            detail = gr.Markdown(elem_id="triage-detail")
+            exported = gr.File(label="Export (ordered queue, CSV)")
+            queue_state = gr.State([])
+            triage_start.click(
+                triage_upload,
+                triage_input,
+                [queue, opened, exported, triage_status, queue_state],
+                api_visibility="private",
+            )
+            opened.change(triage_open, [opened, queue_state], detail, api_visibility="private")
         with gr.Tab("CCL browser"):
             with gr.Row():
                 query = gr.Textbox(

@@ -1,4 +1,5 @@
-"""ECCN classification assistant: ``from classifier import Classifier``.
+"""ECCN classification assistant: ``from classifier import Classifier``; ``from classifier import screen``
+(screening a party); ``from classifier.triage import Application, triage`` (triage of applications).
 
 Suggestions support, and do not replace, a person's classification decision under the EAR.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Classifier", "Classification", "ECCN"]
+__all__ = ["Classifier", "Classification", "ECCN", "screen"]
 
 
 def __getattr__(name: str) -> Any:
@@ -24,4 +25,8 @@ def __getattr__(name: str) -> Any:
         from classifier.eccn import ECCN
 
         return ECCN
+    if name == "screen":
+        from classifier.screening import screen
+
+        return screen
     raise AttributeError(name)

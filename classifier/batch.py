@@ -37,6 +37,7 @@ ADDED = (
     "findings",
     "license_required",
     "past_decisions",
+    "screening",
     "error",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -83,6 +84,7 @@ def _output_row(row: dict[str, Any], result: Any = None, error: str = "") -> dic
                 "past_decisions": "; ".join(
                     f"{p.eccn} ({p.source}, similarity {p.similarity:.2f})" for p in result.precedents
                 ),
+                "screening": "; ".join(f.outcome for f in result.findings if f.rule == "screening"),
                 "error": "",
             }
         )

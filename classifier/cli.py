@@ -72,6 +72,7 @@ def cmd_classify(args: argparse.Namespace, corpus: Corpus) -> int:
     facts = {
         "destination": args.destination,
         "end_user": args.end_user,
+        "consignee": args.consignee,
         "total_value": args.total_value,
         "us_content_value": args.us_content_value,
         "us_content_eccns": args.us_content_eccn or None,
@@ -164,6 +165,63 @@ def _answer(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
+def cmd_screen(args: argparse.Namespace, corpus: Corpus) -> int:
+    from classifier import screening
+    from classifier.screening.report import render_screening
+
+    try:
+        result = screening.load(corpus.directory).screen(args.name, args.country, args.address)
+    except (screening.ListMissing, screening.ScreeningInputError) as err:
+        return _error(err)
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        print(render_screening(result.to_dict()))
+    return 0
+
+
+def cmd_triage(args: argparse.Namespace, corpus: Corpus) -> int:
+    from classifier.engine import Classifier
+    from classifier.triage import Application, triage
+    from classifier.triage.report import render_triage
+
+    app = Application(
+        description=args.description,
+        destination=args.destination,
+        claimed_eccn=args.claimed_eccn or "",
+        end_user=args.end_user or "",
+        consignee=args.consignee or "",
+        end_use=args.end_use or "",
+        value=args.value,
+    )
+    result = triage(Classifier.load(corpus_dir=corpus.directory), app)
+    if result.error:
+        return _error(result.error)
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        print(render_triage(result))
+    return 0
+
+
+def cmd_triage_batch(args: argparse.Namespace, corpus: Corpus) -> int:
+    from classifier.engine import Classifier
+    from classifier.tables import TableError
+    from classifier.triage.queue import run_queue
+
+    try:
+        ordered = run_queue(Classifier.load(corpus_dir=corpus.directory), args.input, args.output)
+    except TableError as err:
+        return _error(err)
+    counts = {p: sum(r.priority == p for _, r in ordered) for p in ("high", "medium", "low", "error")}
+    print(
+        f"{len(ordered)} applications triaged into {args.output}: "
+        + ", ".join(f"{n} {p}" for p, n in counts.items() if n),
+        file=sys.stderr,
+    )
+    return 1 if counts["error"] else 0
+
+
 def _yes_no(text: str) -> bool:
     lowered = text.strip().lower()
     if lowered in ("yes", "y", "true", "1"):
@@ -183,7 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("text", help="the product description")
     classify.add_argument("--top-k", type=int, default=5, help="number of suggestions (default 5)")
     classify.add_argument("--destination", help="country of destination: adds the license view and MTCR partner check")
-    classify.add_argument("--end-user", help="end user name (recorded with the facts)")
+    classify.add_argument("--end-user", help="end user name (screened against the Consolidated Screening List)")
+    classify.add_argument("--consignee", help="consignee name (screened against the Consolidated Screening List)")
     classify.add_argument("--total-value", type=float, help="value of the foreign-made item (de minimis)")
     classify.add_argument("--us-content-value", type=float, help="value of U.S.-origin controlled content (de minimis)")
     classify.add_argument("--us-content-eccn", action="append", help="ECCN of U.S.-origin content (repeatable)")
@@ -234,6 +293,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dm.add_argument("--json", action="store_true", help="print one JSON object")
     dm.set_defaults(func=cmd_de_minimis)
+    scr = sub.add_parser("screen", help="screen a party name against the Consolidated Screening List")
+    scr.add_argument("name", help="the party's name (company, person or vessel)")
+    scr.add_argument("--country", help="the party's country: parties listed only elsewhere score lower")
+    scr.add_argument("--address", help="the party's address (its country is read from it when --country is absent)")
+    scr.add_argument("--json", action="store_true", help="print one JSON object")
+    scr.set_defaults(func=cmd_screen)
+    tri = sub.add_parser("triage", help="priority and reasons for one license application")
+    tri.add_argument("--description", required=True, help="the item's description")
+    tri.add_argument("--destination", required=True, help="country of destination")
+    tri.add_argument("--claimed-eccn", help="the ECCN the applicant claims (or EAR99)")
+    tri.add_argument("--end-user", help="end user name (screened)")
+    tri.add_argument("--consignee", help="consignee name (screened)")
+    tri.add_argument("--end-use", help="the stated end use (read for military end use and red flags)")
+    tri.add_argument("--value", type=float, help="the value of the transaction (orders ties)")
+    tri.add_argument("--json", action="store_true", help="print one JSON object")
+    tri.set_defaults(func=cmd_triage)
+    trib = sub.add_parser("triage-batch", help="triage every application of a CSV, XLSX or JSONL file, queue ordered")
+    trib.add_argument("input", type=Path, help="applications: description, destination, claimed_eccn, end_user, ...")
+    trib.add_argument("--output", type=Path, required=True, help="the ordered queue (.csv, .xlsx or .jsonl)")
+    trib.set_defaults(func=cmd_triage_batch)
     info = sub.add_parser("corpus-info", help="edition, counts and sources of the embedded regulation")
     info.add_argument("--json", action="store_true", help="print one JSON object")
     info.set_defaults(func=cmd_corpus_info)

@@ -140,7 +140,8 @@ NAUTICAL = 1.852  # km per nautical mile: "300 nm range" means nautical miles, n
 # facts a caller may give explicitly, with what each means
 EXPLICIT_FACTS = {
     "destination": "country of destination (name or ISO code)",
-    "end_user": "end user name",
+    "end_user": "end user name (screened against the Consolidated Screening List)",
+    "consignee": "consignee name (screened against the Consolidated Screening List)",
     "payload_kg": "payload in kg (MTCR)",
     "range_km": "range in km (MTCR)",
     "total_value": "value of the foreign-made item (de minimis)",

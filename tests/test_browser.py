@@ -98,3 +98,37 @@ def test_a_consumer_wifi_router_is_classified_5a992c_in_the_page(server: str, br
     screenshots.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(screenshots / "classify.png"))
     assert (screenshots / "classify.png").stat().st_size > 10_000
+
+
+def test_the_triage_tab_queues_an_uploaded_file_and_opens_an_application(server: str, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    applications = tmp_path / "applications.csv"
+    applications.write_text(
+        "id,description,destination,claimed_eccn,end_user\n"
+        "mugs,Ceramic coffee mugs,Canada,EAR99,Maple Leaf Home Goods Ltd.\n"
+        "uav,Unmanned aerial vehicle carrying a 600 kg payload to a range of 400 km,China,EAR99,"
+        "Daotong Intelligent Aviation Technology Shenzhen Limited Liability Company\n",
+        encoding="utf-8",
+    )
+    browser.get(server)
+    wait = WebDriverWait(browser, 180)
+    wait.until(ec.element_to_be_clickable((By.XPATH, "//button[@role='tab' and contains(., 'Triage')]"))).click()
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#triage-file input[type=file]"))).send_keys(
+        str(applications)
+    )
+    time.sleep(2)  # the upload finishes before the button reads it
+    browser.find_element(By.CSS_SELECTOR, "#triage-button").click()
+    wait.until(lambda b: "2 applications" in b.page_source)
+    rows = browser.find_element(By.CSS_SELECTOR, "#queue").text
+    assert rows.index("uav") < rows.index("mugs")  # the high-priority application comes first
+    browser.find_element(By.CSS_SELECTOR, "#triage-open input").click()
+    wait.until(ec.element_to_be_clickable((By.XPATH, "//ul[@role='listbox']//li[contains(., 'uav')]"))).click()
+    wait.until(lambda b: "Entity List" in b.find_element(By.CSS_SELECTOR, "#triage-detail").text)
+    detail = browser.find_element(By.CSS_SELECTOR, "#triage-detail").text
+    assert "MTCR Category I" in detail and "744.11" in detail
+    screenshots = Path(os.environ.get("ECCN_SCREENSHOTS", tmp_path))
+    screenshots.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(screenshots / "triage.png"))

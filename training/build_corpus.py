@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from training import build_screening
 from training.ccl_xml import parse_ccl
 from training.conditions import build_conditions
 from training.countries import build_countries
@@ -121,6 +122,7 @@ def build(out: Path = CORPUS, ccl_path: Path | None = None, edition: str | None 
     }
     for name, data in outputs.items():
         write_json(out / name, data)
+    counts["screening_parties"] = build_screening.build(out, registry)["parties"]
 
     sources = []
     for key, meta in registry.items():
@@ -136,7 +138,7 @@ def build(out: Path = CORPUS, ccl_path: Path | None = None, edition: str | None 
             k: check[k] for k in ("reference", "reference_ids", "found", "coverage", "misses_by_supplement")
         },
         "sources": sources,
-        "files": {name: sha256(out / name) for name in outputs},
+        "files": {name: sha256(out / name) for name in [*outputs, build_screening.OUTPUT]},
     }
     manifest["rule_tables"] = check_rule_tables(out)
     write_json(out / "MANIFEST.json", manifest)

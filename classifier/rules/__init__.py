@@ -3,7 +3,7 @@ with a CFR citation, and may re-order suggestions (saying so in its finding).
 
 Run order: encryption (may re-order), civil aircraft parts (may re-order), MTCR Category I and II, order
 of review (on the final top suggestion), license (when a destination is given), de minimis (when values
-are given).
+are given), screening of the named parties (end user, consignee).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from classifier.corpus import Corpus
 from classifier.countries import Country
 from classifier.facts import Facts
 from classifier.result import Finding, Question, Suggestion
-from classifier.rules import civil_aircraft, de_minimis, encryption, license, mtcr, order_of_review
+from classifier.rules import civil_aircraft, de_minimis, encryption, license, mtcr, order_of_review, parties
 from classifier.rules.base import RuleContext
 
 
@@ -47,4 +47,5 @@ def apply_rules(
     license_findings, view = license.evaluate(ctx)
     findings += license_findings
     findings += de_minimis.evaluate(corpus, facts.extra, destination)
+    findings += parties.evaluate(facts, corpus, destination)
     return RuleOutcome(ctx.suggestions, findings, view, ctx.questions)

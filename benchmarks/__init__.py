@@ -1,0 +1,1 @@
+"""Benchmarks that measure the product: ``python -m benchmarks.screening``."""
