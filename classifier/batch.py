@@ -38,6 +38,8 @@ ADDED = (
     "license_required",
     "past_decisions",
     "screening",
+    "needs_answer",
+    "questions",
     "error",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -85,6 +87,8 @@ def _output_row(row: dict[str, Any], result: Any = None, error: str = "") -> dic
                     f"{p.eccn} ({p.source}, similarity {p.similarity:.2f})" for p in result.precedents
                 ),
                 "screening": "; ".join(f.outcome for f in result.findings if f.rule == "screening"),
+                "needs_answer": "true" if result.needs_answer else "false",
+                "questions": "; ".join(f"{q.parameter}: {q.ask}" for q in result.questions),
                 "error": "",
             }
         )

@@ -41,12 +41,18 @@ def _not_for(path: Path = IMPLICATIONS) -> tuple[re.Pattern[str], re.Pattern[str
     return re.compile(table["pattern"], re.I), re.compile(table["active"], re.I)
 
 
+_HEAD_CLAUSE = re.compile(r"\bwith\b|\bfor\b|\bincluding\b|[,;(]", re.I)
+
+
 def _passive_part(text: str) -> bool:
-    """Is the item a part with no function of its own (an antenna, a front-end module, a cable …), named
-    before any device that could hold one?"""
+    """Is the item a part with no function of its own (an antenna, a front-end module, a cable …)? It must be
+    what the head of the description names (before "with", "for" or a comma), and before any device that
+    could hold a function: "a Wi-Fi antenna, U.FL cable" is; "a BLE tag with a battery" is not."""
     passive, active = _not_for()
-    part = passive.search(text)
-    device = active.search(text)
+    boundary = _HEAD_CLAUSE.search(text)
+    head = text[: boundary.start()] if boundary else text
+    part = passive.search(head)
+    device = active.search(head)
     return part is not None and (device is None or part.start() < device.start())
 
 

@@ -50,6 +50,9 @@ def audit_record(result: Classification, inputs: dict[str, Any] | None = None) -
         "license": data["license"],
         "mtcr_matches": data["mtcr_matches"],
         "precedents": data["precedents"],
+        "questions": data["questions"],
+        "answered": data["answered"],
+        "needs_answer": data["needs_answer"],
         "facts_read": data["facts"],
         "notice": result.notice,
     }
@@ -83,8 +86,21 @@ def memo_markdown(result: Classification, inputs: dict[str, Any] | None = None) 
         lines.append(f"{i}. **{s.eccn}** ({percent(s.confidence)}) — {s.heading} — {verdict}")
         if s.paragraph:
             lines.append(f"   - Paragraph: {s.paragraph}")
+        if s.applies_only_if:
+            lines.append(f"   - Held back — {s.applies_only_if}")
+        lines += [f"   - Deciding condition: {c}" for c in s.checks[:8]]
         lines += [f"   - {r}" for r in s.reasons]
         lines += [f"   - Ruled out {c.eccn}: {c.why}" for c in s.considered]
+    if result.questions:
+        status = "The first suggestion needs your answer to these." if result.needs_answer else ""
+        lines += ["", "## Questions that decide", "", *([status, ""] if status else [])]
+        lines += [
+            f"- **{q.parameter}**: {q.ask} (decides between {', '.join(q.paragraphs)}; {q.citation})"
+            for q in result.questions
+        ]
+    if result.answered:
+        lines += ["", "## Answers given", ""]
+        lines += [f"- {q.parameter} = {q.answer}" for q in result.answered]
     if result.precedents:
         decisions = p.get("decisions", {})
         lines += [
