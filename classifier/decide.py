@@ -172,8 +172,14 @@ def finalize(
     if needs_answer:
         first.confidence = min(first.confidence, NEEDS_ANSWER_CAP)
         first.reasons.insert(0, "needs your answer: " + "; ".join(q.parameter for q in merged[:3]))
+    floor = first.confidence
     for s in suggestions[1:]:
-        s.confidence = min(s.confidence, first.confidence)
+        verdict = decision.verdicts.get(s.paragraph_id)
+        if s in decision.held and verdict is not None and verdict.status is Status.NOT_MET:
+            s.confidence = 0.0  # its conditions are not met: it does not apply
+        else:
+            s.confidence = min(s.confidence, floor)  # the list reads best first
+            floor = s.confidence if s not in decision.held else floor
     return merged, needs_answer
 
 

@@ -415,10 +415,9 @@ class Classifier:
             suggestions, findings, license_view = outcome.suggestions, outcome.findings, outcome.license
             asked = outcome.questions  # a rule's question (e.g. mass market) decides between its answers: first
         questions, needs_answer = finalize(suggestions, decision, self.corpus.conditions, asked)
-        shown = suggestions[:top_k]
-        first = shown[0] if shown else None
         # a paragraph held back for lack of evidence stays in view when the ranker had put it above the answer
-        shown += [s for s in suggestions[top_k:] if s.applies_only_if and first is not None and s.score > first.score]
+        above = [s for s in suggestions[top_k:] if s.eccn in decision.above][: max(0, top_k - 1)]
+        shown = suggestions[: top_k - len(above)] + above
         return Classification(
             text=facts.text,
             suggestions=shown,
