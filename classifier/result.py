@@ -94,6 +94,7 @@ class Classification:
     license: dict[str, Any] | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
     notice: str = NOTICE
+    warnings: list[str] = field(default_factory=list)  # what was changed in the input before reading it
 
     @property
     def top(self) -> Suggestion:

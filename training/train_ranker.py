@@ -28,7 +28,7 @@ from classifier.engine import Classifier
 from classifier.examples import ExampleMemory
 from classifier.facts import read_facts
 from classifier.features import FEATURE_NAMES, HEAD_FEATURE_NAMES, QUERY_FEATURE_NAMES, query_features
-from classifier.rank import DEFAULT_PATH, RANKER_VERSION, Ranker, new_estimator
+from classifier.rank import DEFAULT_PATH, RANKER_VERSION, Ranker, new_estimator, record_sha256
 from training.labelled import Example, labelled
 from training.metrics import exact, graded
 
@@ -188,6 +188,7 @@ def main() -> int:
     ranker, card = train(clf, labelled("train"))
     ranker.save(DEFAULT_PATH)
     write_card(card, MODELS / "ranker_card.json")
+    record_sha256(DEFAULT_PATH)  # Ranker.load refuses a file whose bytes differ from these
     print(json.dumps({k: card[k] for k in ("training_examples", "cross_validation")}, indent=1))
     return 0
 
