@@ -273,17 +273,21 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
     return app
 
 
-def main() -> None:
+def launch_options() -> dict[str, Any]:
+    """How the page is served: loopback unless GRADIO_SERVER_NAME says otherwise, optional login, upload limit."""
     user, _, password = os.environ.get("ECCN_APP_AUTH", "").partition(":")
-    auth = (user, password) if user and password else None
+    return {
+        "server_name": os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+        "server_port": int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
+        "auth": (user, password) if user and password else None,
+        "css": CSS,
+        "max_file_size": MAX_UPLOAD,
+    }
+
+
+def main() -> None:
     decisions = os.environ.get("ECCN_DECISIONS") or None
-    build_app(Classifier.load(decisions=decisions)).launch(
-        server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
-        server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
-        auth=auth,
-        css=CSS,
-        max_file_size=MAX_UPLOAD,
-    )
+    build_app(Classifier.load(decisions=decisions)).launch(**launch_options())
 
 
 if __name__ == "__main__":
