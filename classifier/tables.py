@@ -122,9 +122,24 @@ def _read_jsonl(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
                 yield {"_error": f"line {number} is not a JSON object"}
                 continue
             note = _fallback_note(fallbacks, number, number)
+            cleaned = _without_surrogates(row)
+            if cleaned != row:
+                row = cleaned
+                note = f"line {number} holds \\u escapes that are not characters (lone surrogates); read as '?'"
             yield {**row, "_warning": note} if note else row
 
     return columns, rows()
+
+
+def _without_surrogates(value: Any) -> Any:
+    """JSON may spell lone surrogates (\\ud800), which no output file can hold: each becomes '?'."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:

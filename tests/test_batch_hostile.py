@@ -217,3 +217,11 @@ def test_audit_records_are_never_overwritten(tmp_path: Path, classifier: Classif
     assert len(records) == len(ids) and len(list((tmp_path / "rec").glob("*.md"))) == len(ids)
     rows = sorted(json.loads(p.read_text())["inputs"]["row"] for p in records)
     assert rows == list(range(1, len(ids) + 1))
+
+
+def test_a_jsonl_lone_surrogate_is_replaced_and_reported(tmp_path: Path, classifier: Classifier) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"description": "Garden hose", "note": "a\\ud800b"}\n{"description": "Mug"}\n', encoding="utf-8")
+    run_batch(classifier, src, tmp_path / "out.jsonl", progress=None)
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert rows[0]["note"] == "a?b" and "lone surrogates" in rows[0]["warnings"] and len(rows) == 2
