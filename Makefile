@@ -41,5 +41,5 @@ corpus: $(STAMP)
 	$(BIN)/python -m training.build_corpus
 
 lint: $(STAMP)
-	$(BIN)/ruff check classifier training tests app.py
-	$(BIN)/mypy classifier training app.py
+	$(BIN)/ruff check classifier training tests benchmarks app.py
+	$(BIN)/mypy classifier training benchmarks app.py

@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -115,34 +116,33 @@ def run(n: int, seed: int, hang_s: float, with_classifier: bool) -> dict[str, Ta
 
     for _ in range(count["facts"]):  # as the engine reads them: checked (length, invisible characters) first
         text = hostile_text(rng)
-        attempt(
-            tallies["facts"], (InputError,), lambda t=text: read_facts(check_text(t)[0]), repr(text[:80]), hang_s
-        )
+        read = partial(_read_checked, read_facts, check_text, text)
+        attempt(tallies["facts"], (InputError,), read, repr(text[:80]), hang_s)
     for _ in range(count["eccn"]):
         text = hostile_text(rng, 4)
-        attempt(tallies["eccn"], (InvalidECCN, UnknownId), lambda t=text: corpus.lookup(t), repr(text[:80]), hang_s)
+        attempt(tallies["eccn"], (InvalidECCN, UnknownId), partial(corpus.lookup, text), repr(text[:80]), hang_s)
     for _ in range(count["de_minimis"]):
-        args = (hostile_value(rng), hostile_value(rng), rng.choice(COUNTRIES), [hostile_text(rng, 2)])
+        values = (hostile_value(rng), hostile_value(rng), rng.choice(COUNTRIES), [hostile_text(rng, 2)])
         attempt(
             tallies["de_minimis"],
             (DeMinimisInputError, UnknownCountry, InvalidECCN),
-            lambda a=args: decide(corpus, *a),
-            repr(args)[:80],
+            partial(decide, corpus, *values),
+            repr(values)[:80],
             hang_s,
         )
     for _ in range(count["license"]):
-        args = (hostile_text(rng, 3), rng.choice([*COUNTRIES, hostile_text(rng, 3)]))
+        pair = (hostile_text(rng, 3), rng.choice([*COUNTRIES, hostile_text(rng, 3)]))
         attempt(
             tallies["license"],
             (UnknownId, UnknownCountry, InvalidECCN),
-            lambda a=args: license_view(corpus, *a),
-            repr(args)[:80],
+            partial(license_view, corpus, *pair),
+            repr(pair)[:80],
             hang_s,
         )
     names = ["total_value", "us_content_value", "payload_kg", "range_km", "destination", "us_content_eccns"]
     for _ in range(count["explicit_facts"]):
         facts = {rng.choice(names): hostile_value(rng) for _ in range(3)}
-        attempt(tallies["explicit_facts"], (InputError,), lambda f=facts: check_facts(f), repr(facts)[:80], hang_s)
+        attempt(tallies["explicit_facts"], (InputError,), partial(check_facts, facts), repr(facts)[:80], hang_s)
     verbs = [["show", "ID"], ["show", "ID", "--json"], ["license", "ID", "--destination", "C"]]
     verbs += [["de-minimis", "--total-value", "V", "--us-content-value", "V", "--destination", "C"]]
     for _ in range(count["cli"]):
@@ -151,11 +151,15 @@ def run(n: int, seed: int, hang_s: float, with_classifier: bool) -> dict[str, Ta
             for a in rng.choice(verbs)
         ]
         argv = [rng.choice(COUNTRIES) if a == "C" else a for a in argv]
-        attempt(tallies["cli"], (), lambda a=argv: _cli(cli.main, a), repr(argv)[:80], hang_s)
+        attempt(tallies["cli"], (), partial(_cli, cli.main, argv), repr(argv)[:80], hang_s)
     if with_classifier:
         _classifier_classes(rng, count, tallies, hang_s)
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
     return tallies
+
+
+def _read_checked(read: Callable[[str], Any], check: Callable[[str], tuple[str, list[str]]], text: str) -> Any:
+    return read(check(text)[0])
 
 
 def _cli(main: Callable[[list[str]], int], argv: list[str]) -> None:
@@ -179,7 +183,7 @@ def _classifier_classes(rng: random.Random, count: dict[str, int], tallies: dict
     clf = Classifier.load()
     for _ in range(count["descriptions"]):
         text = rng.choice(["Wi-Fi router ", "rocket ", "mug ", ""]) + hostile_text(rng)
-        attempt(tallies["descriptions"], (InputError,), lambda t=text: clf.classify(t), repr(text[:80]), hang_s)
+        attempt(tallies["descriptions"], (InputError,), partial(clf.classify, text), repr(text[:80]), hang_s)
     tally = tallies["batch_rows"]
     with tempfile.TemporaryDirectory() as folder:
         src = Path(folder) / "in.jsonl"
