@@ -50,5 +50,5 @@ screening-benchmark: $(STAMP)
 	$(BIN)/python -m benchmarks.screening --markdown
 
 lint: $(STAMP)
-	$(BIN)/ruff check classifier training benchmarks tests app.py
+	$(BIN)/ruff check classifier training tests benchmarks app.py
 	$(BIN)/mypy classifier training benchmarks app.py

@@ -5,12 +5,20 @@ to require a login; set ECCN_DECISIONS=past.csv to weigh and quote your past dec
 JSONL table with description and eccn columns). Tabs: Classify (the end user is screened), Batch, Triage,
 CCL browser. Scripts can call the running app:
 ``gradio_client.Client("http://127.0.0.1:7860").predict("VPN gateway, IPsec", api_name="/classify")``.
+
+Under load: every event runs in Gradio's queue with its own concurrency limit (``CONCURRENCY``) and a
+bounded queue (``QUEUE_SIZE``), so a slow batch upload never holds up single classifications; uploads are
+limited to ``MAX_UPLOAD``, text fields are checked for length before any work (``classifier.inputs``),
+and rationale records and batch outputs older than ``KEEP_FILES_S`` are deleted as new ones are written.
 """
 
 from __future__ import annotations
 
+import html
 import os
+import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +27,10 @@ import gradio as gr
 from classifier import screening
 from classifier.batch import BatchError, run_batch
 from classifier.corpus import UnknownId
-from classifier.engine import Classifier, InputError
+from classifier.engine import Classifier
 from classifier.html_view import CSS, findings_html, license_html, suggestions_html
+from classifier.inputs import MAX_FIELD_CHARS, MAX_TEXT_CHARS
+from classifier.inputs import top_k as checked_top_k
 from classifier.record import write_record
 from classifier.result import NOTICE
 from classifier.show import describe, render_text
@@ -28,6 +38,27 @@ from classifier.tables import TableError
 from classifier.triage import page as triage_page
 
 MASS_MARKET_CHOICES = ["not stated", "yes", "no"]
+CONCURRENCY = {"classify": 4, "batch": 1, "browse": 4}  # workers per event; the rest wait in the queue
+QUEUE_SIZE = 64  # requests waiting beyond this are turned away at once rather than piling up
+MAX_UPLOAD = "50mb"
+KEEP_FILES_S = 3600
+MAX_QUERY_CHARS = 500
+
+
+def prune(folder: Path, older_than_s: float = KEEP_FILES_S) -> None:
+    """Delete what this page wrote into ``folder`` longer than ``older_than_s`` ago (records, batch outputs)."""
+    cutoff = time.time() - older_than_s
+    for path in folder.iterdir():
+        try:
+            if path.stat().st_mtime < cutoff:
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+        except FileNotFoundError:  # a concurrent request pruned it first
+            continue
+
+
+def notice_html(message: object) -> str:
+    """An error or warning shown on the page; what the user typed is in it, so it is escaped."""
+    return f'<p class="notice">{html.escape(str(message))}</p>'
 
 
 def _facts(
@@ -61,7 +92,10 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
         pass  # every named party then says "not screened"
     corpus = clf.corpus
     countries = corpus.country_table.names()
-    records_dir = Path(tempfile.mkdtemp(prefix="eccn-records-"))
+    work_dir = Path(tempfile.mkdtemp(prefix="eccn-page-"))
+    records_dir, batches_dir = work_dir / "records", work_dir / "batches"
+    records_dir.mkdir()
+    batches_dir.mkdir()
 
     def classify_page(
         description: str,
@@ -74,15 +108,15 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
         payload_kg: float | None,
         range_km: float | None,
     ) -> tuple[str, str, str, list[list[Any]], list[str] | None, dict[str, Any]]:
-        facts = _facts(destination, end_user, total_value, us_value, us_eccns, mass_market, payload_kg, range_km)
         try:
+            facts = _facts(destination, end_user, total_value, us_value, us_eccns, mass_market, payload_kg, range_km)
             result = clf.classify(description or "", **facts)
-        except InputError as err:
-            return f'<p class="notice">{err}</p>', "", "", [], None, {"error": str(err)}
-        stem = f"rationale-{abs(hash((description, tuple(sorted(map(str, facts.items())))))) % 10**10:010d}"
-        record = write_record(result, records_dir, stem, facts)
+        except ValueError as err:  # InputError and the ECCN/number checks: the message names the field
+            return notice_html(err), "", "", [], None, {"error": str(err)}
+        prune(records_dir)
+        record = write_record(result, records_dir, "rationale", facts)
         return (
-            suggestions_html(result),
+            "".join(notice_html(f"Warning: {w}") for w in result.warnings) + suggestions_html(result),
             findings_html(result),
             license_html(result.license),
             triage_page.screening_rows(result),
@@ -99,17 +133,18 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
         top_k: int = 5,
     ) -> dict[str, Any]:
         """Classify a description; returns the full result (suggestions, findings, license view, provenance)."""
-        facts = _facts(destination, end_user, total_value, us_content_value, "", "not stated", None, None)
         try:
-            return clf.classify(description, top_k=int(top_k), **facts).to_dict()
-        except InputError as err:
+            facts = _facts(destination, end_user, total_value, us_content_value, "", "not stated", None, None)
+            return clf.classify(description, top_k=checked_top_k(top_k), **facts).to_dict()
+        except ValueError as err:
             return {"error": str(err)}
 
     def batch_page(upload: str | None, progress: gr.Progress = gr.Progress()) -> tuple[str | None, str]:  # noqa: B008
         if not upload:
             return None, "Upload a CSV, XLSX or JSONL file with a 'description' column."
         source = Path(upload)
-        output = Path(tempfile.mkdtemp(prefix="eccn-batch-")) / f"{source.stem}-classified{source.suffix}"
+        prune(batches_dir)
+        output = Path(tempfile.mkdtemp(dir=batches_dir)) / f"{source.stem[:80]}-classified{source.suffix}"
         try:
             summary = run_batch(
                 clf,
@@ -118,8 +153,8 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
                 progress=None,
                 on_progress=lambda done, total: progress((done, total) if total else done, desc="classifying rows"),
             )
-        except BatchError as err:
-            return None, f"Error: {err}"
+        except (BatchError, OSError) as err:
+            return None, f"Error: {html.escape(str(err))}"
         return str(output), f"{summary.rows} rows classified, {summary.errors} with errors (see the 'error' column)."
 
     def triage_upload(upload: str | None) -> tuple[list[list[Any]], Any, str | None, str, Any]:
@@ -144,6 +179,8 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
         query = (query or "").strip()
         if not query:
             return "Type an ECCN, a paragraph id or words to search.", gr.update(choices=[], value=None)
+        if len(query) > MAX_QUERY_CHARS:
+            return f"Shorten the search to at most {MAX_QUERY_CHARS} characters.", gr.update(choices=[], value=None)
         try:
             return "```\n" + render_text(describe(corpus, query)) + "\n```", gr.update(choices=[], value=None)
         except UnknownId:
@@ -159,10 +196,13 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
     def open_choice(choice: str | None) -> str:
         if not choice:
             return ""
-        return "```\n" + render_text(describe(corpus, choice.split(" — ")[0])) + "\n```"
+        try:
+            return "```\n" + render_text(describe(corpus, choice.split(" — ")[0][:MAX_QUERY_CHARS])) + "\n```"
+        except UnknownId:
+            return "Pick one of the listed paragraphs."
 
     info = corpus.info()
-    with gr.Blocks(title="ECCN classification assistant") as app:
+    with gr.Blocks(title="ECCN classification assistant", delete_cache=(KEEP_FILES_S, KEEP_FILES_S)) as app:
         gr.Markdown(
             f"# ECCN classification assistant\n<div class='notice'><b>{NOTICE}</b></div>\n\n"
             f"Commerce Control List edition {info['edition']}: {info['eccns']} ECCNs, "
@@ -172,13 +212,14 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
             description = gr.Textbox(
                 label="Product description",
                 lines=3,
+                max_length=MAX_TEXT_CHARS,
                 elem_id="description",
                 placeholder="e.g. Dual-band Wi-Fi 6 home router with WPA3, sold in electronics stores",
             )
             with gr.Accordion("Optional facts", open=False):
                 with gr.Row():
                     destination = gr.Dropdown(countries, label="Destination", allow_custom_value=True, value=None)
-                    end_user = gr.Textbox(label="End user")
+                    end_user = gr.Textbox(label="End user", max_length=MAX_FIELD_CHARS)
                 with gr.Row():
                     total_value = gr.Number(label="Value of the foreign-made item (de minimis)", value=None)
                     us_value = gr.Number(label="U.S.-origin controlled content value", value=None)
@@ -217,8 +258,15 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
                 range_km,
             ]
             outputs = [suggestions, findings, license_view, screening_table, record, raw]
-            run.click(classify_page, inputs, outputs, api_visibility="private")
-            description.submit(classify_page, inputs, outputs, api_visibility="private")
+            for trigger in (run.click, description.submit):
+                trigger(
+                    classify_page,
+                    inputs,
+                    outputs,
+                    api_visibility="private",
+                    concurrency_limit=CONCURRENCY["classify"],
+                    concurrency_id="classify",
+                )
         with gr.Tab("Batch"):
             gr.Markdown(
                 "Upload CSV, XLSX or JSONL with a `description` column (optional `destination`, `id`). "
@@ -228,7 +276,13 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
             start = gr.Button("Classify file", variant="primary")
             result_file = gr.File(label="Results")
             status = gr.Markdown()
-            start.click(batch_page, upload, [result_file, status], api_visibility="private")
+            start.click(
+                batch_page,
+                upload,
+                [result_file, status],
+                api_visibility="private",
+                concurrency_limit=CONCURRENCY["batch"],
+            )
         with gr.Tab("Triage"):
             gr.Markdown(
                 "Upload applications (CSV, XLSX or JSONL with `description`, `destination`, and optional "
@@ -252,6 +306,7 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
                 triage_input,
                 [queue, opened, exported, triage_status, queue_state],
                 api_visibility="private",
+                concurrency_limit=CONCURRENCY["batch"],
             )
             opened.change(triage_open, [opened, queue_state], detail, api_visibility="private")
         with gr.Tab("CCL browser"):
@@ -262,23 +317,36 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
                 search = gr.Button("Search", scale=1)
             matches = gr.Dropdown(label="Matching paragraphs", choices=[], interactive=True)
             shown = gr.Markdown()
-            query.submit(browse, query, [shown, matches], api_visibility="private")
-            search.click(browse, query, [shown, matches], api_visibility="private")
+            for trigger in (query.submit, search.click):
+                trigger(
+                    browse,
+                    query,
+                    [shown, matches],
+                    api_visibility="private",
+                    concurrency_limit=CONCURRENCY["browse"],
+                    concurrency_id="browse",
+                )
             matches.change(open_choice, matches, shown, api_visibility="private")
-        gr.api(classify_api, api_name="classify")
+        gr.api(classify_api, api_name="classify", concurrency_limit=CONCURRENCY["classify"], concurrency_id="classify")
+    app.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY["browse"])
     return app
 
 
-def main() -> None:
+def launch_options() -> dict[str, Any]:
+    """How the page is served: loopback unless GRADIO_SERVER_NAME says otherwise, optional login, upload limit."""
     user, _, password = os.environ.get("ECCN_APP_AUTH", "").partition(":")
-    auth = (user, password) if user and password else None
+    return {
+        "server_name": os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+        "server_port": int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
+        "auth": (user, password) if user and password else None,
+        "css": CSS,
+        "max_file_size": MAX_UPLOAD,
+    }
+
+
+def main() -> None:
     decisions = os.environ.get("ECCN_DECISIONS") or None
-    build_app(Classifier.load(decisions=decisions)).launch(
-        server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
-        server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
-        auth=auth,
-        css=CSS,
-    )
+    build_app(Classifier.load(decisions=decisions)).launch(**launch_options())
 
 
 if __name__ == "__main__":

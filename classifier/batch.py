@@ -1,19 +1,20 @@
 """Batch classification of CSV, XLSX and JSONL files: streaming, ordered, resumable, nothing lost.
 
 Rows are read lazily and classified in chunks (one encoder call per chunk), so memory stays flat for a
-million rows. Every input column is kept, rows stay in order, and a row that cannot be classified
-(empty, unreadable or absurdly long description) gets an ``error`` while the rest go on. Results go to
-``OUTPUT.part.jsonl`` as they are made, with a small progress file; ``--resume`` continues from the
-last finished chunk after a crash, without duplicates or gaps. At the end the part file is written in
-the output's format to a temporary file and renamed over OUTPUT. Cells starting with = + - @ are
-prefixed with an apostrophe in CSV and XLSX output (spreadsheet formula injection).
+million rows. Every input column is kept (one named like an added column is renamed ``input_NAME``), rows
+stay in order, and a row that cannot be classified (empty, unreadable or absurdly long description, a
+value that is not a number, an unknown ECCN or country, even an internal failure) gets an ``error`` while
+the rest go on. Results go to ``OUTPUT.part.jsonl`` as they are made, with a small progress file;
+``--resume`` continues from the last finished chunk after a crash, without duplicates or gaps. At the end
+the part file is written in the output's format (``writers.py``: formula neutralising, XLSX limits) and
+renamed over OUTPUT. The input is never written: an output (or its part file) that is the input is refused.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -23,11 +24,14 @@ from typing import Any, TextIO
 
 from classifier.engine import Classifier, InputError, check_text
 from classifier.facts import EXPLICIT_FACTS
+from classifier.inputs import check_facts
 from classifier.record import write_record
 from classifier.result import percent
 from classifier.tables import FORMATS, description_column, read_rows
 from classifier.tables import TableError as BatchError  # bad usage: exit code 2
+from classifier.writers import XLSX_CELL_LIMIT, columns_of, write_final
 
+log = logging.getLogger(__name__)
 ADDED = (
     "eccn",
     "confidence",
@@ -40,9 +44,9 @@ ADDED = (
     "screening",
     "needs_answer",
     "questions",
+    "warnings",
     "error",
 )
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 64
 
 
@@ -51,27 +55,38 @@ class Summary:
     rows: int = 0
     errors: int = 0
     resumed_from: int = 0
+    cut_cells: int = 0  # XLSX cells cut at the cell limit (each noted in its row's warnings)
+    cell_limit: int = XLSX_CELL_LIMIT
 
 
 # -- classifying --------------------------------------------------------------------------------------
 def _row_facts(row: dict[str, Any]) -> dict[str, Any]:
+    """The row's explicit facts, checked (``inputs.check_facts``); InputError names the column at fault."""
     facts: dict[str, Any] = {}
     for name in EXPLICIT_FACTS:
         value = row.get(name)
-        if value in (None, ""):
+        if value is None or (isinstance(value, str) and not value.strip()):
             continue
-        if name in ("total_value", "us_content_value", "payload_kg", "range_km"):
-            value = float(value)
-        elif name == "us_content_eccns":
-            value = [v.strip() for v in str(value).replace(";", ",").split(",") if v.strip()]
-        elif name in ("mass_market", "data_confidentiality"):
+        if name in ("mass_market", "data_confidentiality") and not isinstance(value, bool):
             value = str(value).strip().lower() in ("1", "true", "yes", "y")
         facts[name] = value
-    return facts
+    return check_facts(facts)
+
+
+def _description(row: dict[str, Any], column: str) -> str:
+    text = row.get(column)
+    if text is None:
+        return ""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return str(text)
+    if not isinstance(text, str):
+        raise InputError(f"the description must be text, got a {type(text).__name__}")
+    return text
 
 
 def _output_row(row: dict[str, Any], result: Any = None, error: str = "") -> dict[str, Any]:
-    out = {k: v for k, v in row.items() if k != "_error"}
+    out = {(f"input_{k}" if k in ADDED else k): v for k, v in row.items() if k not in ("_error", "_warning")}
+    warnings = [row["_warning"]] if row.get("_warning") else []
     if result is not None:
         top = result.suggestions[0]
         out.update(
@@ -89,11 +104,13 @@ def _output_row(row: dict[str, Any], result: Any = None, error: str = "") -> dic
                 "screening": "; ".join(f.outcome for f in result.findings if f.rule == "screening"),
                 "needs_answer": "true" if result.needs_answer else "false",
                 "questions": "; ".join(f"{q.parameter}: {q.ask}" for q in result.questions),
+                "warnings": "; ".join([*warnings, *result.warnings]),
                 "error": "",
             }
         )
     else:
         out.update({k: "" for k in ADDED})
+        out["warnings"] = "; ".join(warnings)
         out["error"] = error
     return out
 
@@ -107,15 +124,13 @@ def _classify_chunk(
     texts: list[str] = []
     facts: list[dict[str, Any]] = []
     for i, row in enumerate(rows):
-        text = row.get(column)
         try:
             if "_error" in row:
                 raise InputError(row["_error"])
-            if not isinstance(text, str):
-                text = "" if text is None else str(text)
+            text = _description(row, column)
             row_facts = _row_facts(row)
             check_text(text)
-        except (InputError, ValueError) as err:
+        except ValueError as err:  # InputError, InvalidECCN and the like: the row's own fault
             outputs[i] = _output_row(row, error=str(err))
             continue
         good.append(i)
@@ -125,70 +140,57 @@ def _classify_chunk(
         results: list[Any]
         try:
             results = list(clf.classify_many(texts, top_k=top_k, facts_per_text=facts))
-        except InputError:
-            results = []
-            for text, row_facts in zip(texts, facts, strict=True):  # find the row(s) at fault
-                try:
-                    results.append(clf.classify(text, top_k=top_k, **row_facts))
-                except InputError as err:
-                    results.append(err)
-        for i, result in zip(good, results, strict=True):
+        except Exception:  # one row at fault must not cost the chunk: find it row by row
+            results = [_classify_one(clf, text, top_k, row_facts) for text, row_facts in zip(texts, facts, strict=True)]
+        for n, (i, result) in enumerate(zip(good, results, strict=True)):
             if isinstance(result, Exception):
                 outputs[i] = _output_row(rows[i], error=str(result))
                 continue
             outputs[i] = _output_row(rows[i], result)
             if records is not None:
-                stem = str(rows[i].get("id") or f"row-{first_number + i:07d}")
-                write_record(result, records, stem, {"row": first_number + i, **_row_facts(rows[i])})
+                stem = str(rows[i].get("id") or f"row-{first_number + i:07d}")[:200]
+                write_record(result, records, stem, {"row": first_number + i, **facts[n]})
     return [o for o in outputs if o is not None]
 
 
-# -- writing ------------------------------------------------------------------------------------------
-def _neutralise(value: Any) -> Any:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+def _classify_one(clf: Classifier, text: str, top_k: int, facts: dict[str, Any]) -> Any:
+    """One row's result, or the exception that stops it (an unexpected one is logged with its traceback)."""
+    try:
+        return clf.classify(text, top_k=top_k, **facts)
+    except ValueError as err:
+        return err
+    except Exception as err:  # a bug shown in one row's error cell beats a lost batch
+        log.exception("internal failure on a batch row")
+        return RuntimeError(f"internal failure ({type(err).__name__}: {str(err)[:200]}); please report it")
 
 
-def _columns(part: Path, first: list[str]) -> list[str]:
-    """Every key of every row, input columns first and the added columns last (a first streaming pass)."""
-    seen = dict.fromkeys(first)
-    with part.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                seen.update(dict.fromkeys(json.loads(line)))
-    keys = [k for k in seen if k not in ADDED]
-    return [*keys, *ADDED]
+# -- running ------------------------------------------------------------------------------------------
+def _side_files(output: Path) -> list[Path]:
+    """The files a run writes besides OUTPUT: the part file, its progress file and the temporary output."""
+    return [output.with_name(output.name + suffix) for suffix in (".part.jsonl", ".part.json", ".tmp")]
 
 
-def _write_final(part: Path, output: Path, first_columns: list[str]) -> None:
-    """Turn the JSONL part file into OUTPUT's format through a temporary file and a rename."""
-    columns = _columns(part, first_columns)
-    tmp = output.with_name(output.name + ".tmp")
-    suffix = output.suffix.lower()
-    with part.open(encoding="utf-8") as src:
-        rows = (json.loads(line) for line in src if line.strip())
-        if suffix == ".jsonl":
-            with tmp.open("w", encoding="utf-8") as fh:
-                for row in rows:
-                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        elif suffix == ".csv":
-            with tmp.open("w", encoding="utf-8", newline="") as fh:
-                writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
-                writer.writeheader()
-                for row in rows:
-                    writer.writerow({k: _neutralise(v) for k, v in row.items()})
-        else:
-            from openpyxl import Workbook
-
-            book = Workbook(write_only=True)
-            sheet = book.create_sheet("classification")
-            sheet.append(columns)
-            for row in rows:
-                sheet.append([_neutralise(row.get(c, "")) for c in columns])
-            book.save(tmp)
-    os.replace(tmp, output)
+def check_paths(input_path: Path, output_path: Path, records: Path | None = None) -> None:
+    """Refuse, before any work, an output that would overwrite the input or cannot be written (BatchError)."""
+    if output_path.suffix.lower() not in FORMATS:
+        raise BatchError(f"{output_path.name}: unsupported output format; use one of {', '.join(FORMATS)}")
+    if input_path.suffix.lower() not in FORMATS:
+        raise BatchError(f"{input_path.name}: unsupported format; use one of {', '.join(FORMATS)}")
+    if not input_path.is_file():
+        raise BatchError(f"{input_path} does not exist or is not a file")
+    source = input_path.resolve()
+    for path in (output_path, *_side_files(output_path)):
+        if path.resolve() == source:
+            raise BatchError(f"the output would overwrite the input ({path.name}); choose another --output")
+    if output_path.is_dir():
+        raise BatchError(f"--output {output_path} is a folder; give a file name ending in {', '.join(FORMATS)}")
+    folder = output_path.resolve().parent
+    if not folder.is_dir():
+        raise BatchError(f"--output: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise BatchError(f"--output: the folder {folder} is not writable")
+    if records is not None and records.exists() and not records.is_dir():
+        raise BatchError(f"--records {records} is a file; give a folder (it is created when missing)")
 
 
 def _fingerprint(path: Path) -> str:
@@ -221,22 +223,15 @@ def run_batch(
     on_progress: Callable[[int, int | None], None] | None = None,
 ) -> Summary:
     """Classify every row of INPUT into OUTPUT (see the module docstring). BatchError for bad usage."""
-    if output_path.suffix.lower() not in FORMATS:
-        raise BatchError(f"{output_path.name}: unsupported output format; use one of {', '.join(FORMATS)}")
-    if output_path.resolve() == input_path.resolve():
-        raise BatchError("the output must not overwrite the input")
+    check_paths(input_path, output_path, records)
     columns, rows = read_rows(input_path)
     column = description_column(columns) if input_path.suffix.lower() != ".jsonl" or columns else "description"
-    part = output_path.with_name(output_path.name + ".part.jsonl")
-    state_path = output_path.with_name(output_path.name + ".part.json")
+    part, state_path, _ = _side_files(output_path)
     fingerprint = _fingerprint(input_path)
     summary = Summary()
     done, offset = 0, 0
     if resume and part.exists() and state_path.exists():
-        state = json.loads(state_path.read_text())
-        if state.get("input") != fingerprint:
-            raise BatchError("--resume: the input changed since the interrupted run; start again without --resume")
-        done, offset, summary.errors = state["rows"], state["offset"], state["errors"]
+        done, offset, summary.errors = _resume_state(state_path, part, fingerprint)
         summary.resumed_from = done
     total = _count_rows(input_path)
     bar = _progress(total, progress, done)
@@ -263,10 +258,28 @@ def run_batch(
             bar.update(len(chunk))
     bar.close()
     summary.rows = done
-    _write_final(part, output_path, columns)
+    written = write_final(part, output_path, columns_of(part, columns, ADDED))
+    summary.cut_cells = written.cut_cells
     part.unlink()
-    state_path.unlink()
+    state_path.unlink(missing_ok=True)  # a header-only input finishes without one
     return summary
+
+
+def _resume_state(state_path: Path, part: Path, fingerprint: str) -> tuple[int, int, int]:
+    """(rows done, part-file offset, errors so far) of an interrupted run; BatchError when it cannot be used."""
+    try:
+        state = json.loads(state_path.read_text(encoding="utf-8"))
+        done, offset, errors = int(state["rows"]), int(state["offset"]), int(state["errors"])
+        source = state["input"]
+    except (ValueError, KeyError, TypeError) as err:
+        raise BatchError(
+            f"--resume: the progress file {state_path} is damaged ({err!r}); start again without --resume"
+        ) from None
+    if source != fingerprint:
+        raise BatchError("--resume: the input changed since the interrupted run; start again without --resume")
+    if offset > part.stat().st_size:
+        raise BatchError(f"--resume: {part} is shorter than its progress file says; start again without --resume")
+    return done, offset, errors
 
 
 def _flush(

@@ -1,6 +1,8 @@
 """Command-line interface. Each subcommand is a small function; ``--json`` prints one JSON object.
 
-Exit codes: 0 success, 2 bad usage or input the user must fix (unknown ECCN, unknown country).
+Exit codes (``exits.py``): 0 classified, 1 some batch rows carry errors, 2 bad usage or input the user must
+fix (unknown ECCN, unknown country, NaN value, unwritable output), 3 the tool cannot run (damaged data or
+model files, or an internal failure whose traceback goes to a log file named on stderr).
 """
 
 from __future__ import annotations
@@ -12,8 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from classifier import exits
 from classifier.corpus import Corpus, CorpusError, UnknownId
 from classifier.countries import UnknownCountry
+from classifier.eccn import InvalidECCN
+from classifier.inputs import MAX_TOP_K, InputError, number, terminal_safe
+from classifier.integrity import sha256_bytes
 from classifier.report import render_classification, render_de_minimis, render_license
 from classifier.result import NOTICE
 from classifier.show import describe, render_text
@@ -27,18 +33,20 @@ DECISIONS_HELP = (
 
 
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print(exits.json_for_terminal(json.dumps(data, ensure_ascii=False, indent=2, default=str)))
+
+
+def _print(text: str) -> None:
+    """Text views echo what users typed: escape sequences in it must not reach the terminal."""
+    print(terminal_safe(text))
 
 
 def cmd_show(args: argparse.Namespace, corpus: Corpus) -> int:
-    try:
-        data = describe(corpus, args.id)
-    except UnknownId as err:
-        return _error(err)
+    data = describe(corpus, args.id)
     if args.json:
         _print_json(data)
     else:
-        print(render_text(data))
+        _print(render_text(data))
     return 0
 
 
@@ -61,13 +69,12 @@ def cmd_corpus_info(args: argparse.Namespace, corpus: Corpus) -> int:
 
 
 def _error(message: object) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 2
+    exits.say(f"error: {message}")
+    return exits.USAGE
 
 
 def cmd_classify(args: argparse.Namespace, corpus: Corpus) -> int:
-    from classifier.decisions import DecisionError
-    from classifier.engine import Classifier, InputError
+    from classifier.engine import Classifier
 
     facts = {
         "destination": args.destination,
@@ -81,77 +88,75 @@ def cmd_classify(args: argparse.Namespace, corpus: Corpus) -> int:
         "mass_market": args.mass_market,
         "answers": dict(args.answer) if args.answer else None,
     }
-    try:
-        result = Classifier.load(corpus_dir=corpus.directory, decisions=args.decisions).classify(
-            args.text, top_k=args.top_k, **{k: v for k, v in facts.items() if v is not None}
-        )
-    except (InputError, DecisionError) as err:
-        return _error(err)
+    if args.records:
+        _writable_folder(args.records, "--records")
+    result = Classifier.load(corpus_dir=corpus.directory, decisions=args.decisions).classify(
+        args.text, top_k=args.top_k, **{k: v for k, v in facts.items() if v is not None}
+    )
     if args.records:
         from classifier.record import write_record
 
         given = {k: v for k, v in facts.items() if v is not None}
-        path = write_record(result, args.records, f"classify-{abs(hash(args.text)) % 10**10:010d}", given)
-        print(f"rationale record: {path} and {path.with_suffix('.md')}", file=sys.stderr)
+        path = write_record(result, args.records, f"classify-{sha256_bytes(args.text.encode())[:10]}", given)
+        exits.say(f"rationale record: {path} and {path.with_suffix('.md')}")
     if args.json:
         _print_json(result.to_dict())
     else:
-        print(render_classification(result))
+        _print(render_classification(result))
     return 0
+
+
+def _writable_folder(path: Path, option: str) -> None:
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{option} {path} is a file; give a folder (it is created when missing)")
 
 
 def cmd_license(args: argparse.Namespace, corpus: Corpus) -> int:
     from classifier.rules.license import license_view
 
-    try:
-        view = license_view(corpus, args.id, args.destination)
-    except (UnknownId, UnknownCountry) as err:
-        return _error(err)
+    view = license_view(corpus, args.id, args.destination)
     if args.json:
         _print_json(view)
     else:
-        print(render_license(view))
+        _print(render_license(view))
     return 0
 
 
 def cmd_de_minimis(args: argparse.Namespace, corpus: Corpus) -> int:
-    from classifier.eccn import ECCN, InvalidECCN
-    from classifier.rules.de_minimis import DeMinimisInputError, decide
+    from classifier.eccn import ECCN
+    from classifier.rules.de_minimis import decide
 
-    try:
-        eccns = [ECCN.normalize(e) for e in args.us_content_eccn or []]
-        decision = decide(
-            corpus, args.total_value, args.us_content_value, args.destination, eccns, args.enc_authorization
-        )
-    except (DeMinimisInputError, UnknownCountry, InvalidECCN) as err:
-        return _error(err)
+    eccns = [ECCN.normalize(e) for e in args.us_content_eccn or []]
+    decision = decide(corpus, args.total_value, args.us_content_value, args.destination, eccns, args.enc_authorization)
     if args.json:
         _print_json(decision.to_dict())
     else:
-        print(render_de_minimis(decision.to_dict()))
+        _print(render_de_minimis(decision.to_dict()))
     return 0
 
 
 def cmd_batch(args: argparse.Namespace, corpus: Corpus) -> int:
-    from classifier.batch import BatchError, run_batch
-    from classifier.decisions import DecisionError
+    from classifier.batch import check_paths, run_batch
     from classifier.engine import Classifier
 
-    try:
-        summary = run_batch(
-            Classifier.load(corpus_dir=corpus.directory, decisions=args.decisions),
-            args.input,
-            args.output,
-            top_k=args.top_k,
-            records=args.records,
-            resume=args.resume,
-            chunk_size=args.chunk_size,
-        )
-    except (BatchError, DecisionError) as err:
-        return _error(err)
+    check_paths(args.input, args.output, args.records)  # before the minute-long load
+    summary = run_batch(
+        Classifier.load(corpus_dir=corpus.directory, decisions=args.decisions),
+        args.input,
+        args.output,
+        top_k=args.top_k,
+        records=args.records,
+        resume=args.resume,
+        chunk_size=args.chunk_size,
+    )
     resumed = f" (resumed after row {summary.resumed_from})" if summary.resumed_from else ""
-    print(f"{summary.rows} rows classified into {args.output}{resumed}; {summary.errors} with errors", file=sys.stderr)
-    return 1 if summary.errors else 0
+    exits.say(f"{summary.rows} rows classified into {args.output}{resumed}; {summary.errors} with errors")
+    if summary.cut_cells:
+        exits.say(
+            f"warning: {summary.cut_cells} cells longer than {summary.cell_limit:,} characters were cut to fit the "
+            "spreadsheet (marked in the 'warnings' column); write .csv or .jsonl to keep them whole"
+        )
+    return exits.ROW_ERRORS if summary.errors else exits.OK
 
 
 def _answer(text: str) -> tuple[str, str]:
@@ -228,7 +233,28 @@ def _yes_no(text: str) -> bool:
         return True
     if lowered in ("no", "n", "false", "0"):
         return False
-    raise argparse.ArgumentTypeError(f"expected yes or no, got {text!r}")
+    raise argparse.ArgumentTypeError(f"expected yes or no, got {text[:40]!r}")
+
+
+def _finite(text: str) -> float:
+    """A finite number for a value option (nan, inf and 1e400 are refused by argparse, exit 2)."""
+    try:
+        return number(text, "the value")
+    except InputError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _count(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:40]!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected a whole number from {low} to {high}, got {value}")
+        return value
+
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -239,15 +265,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     classify = sub.add_parser("classify", help="suggest ECCNs (or EAR99) for a product description, with rule findings")
     classify.add_argument("text", help="the product description")
-    classify.add_argument("--top-k", type=int, default=5, help="number of suggestions (default 5)")
+    classify.add_argument("--top-k", type=_count(1, MAX_TOP_K), default=5, help="number of suggestions (default 5)")
     classify.add_argument("--destination", help="country of destination: adds the license view and MTCR partner check")
     classify.add_argument("--end-user", help="end user name (screened against the Consolidated Screening List)")
     classify.add_argument("--consignee", help="consignee name (screened against the Consolidated Screening List)")
-    classify.add_argument("--total-value", type=float, help="value of the foreign-made item (de minimis)")
-    classify.add_argument("--us-content-value", type=float, help="value of U.S.-origin controlled content (de minimis)")
+    classify.add_argument("--total-value", type=_finite, help="value of the foreign-made item (de minimis)")
+    classify.add_argument(
+        "--us-content-value", type=_finite, help="value of U.S.-origin controlled content (de minimis)"
+    )
     classify.add_argument("--us-content-eccn", action="append", help="ECCN of U.S.-origin content (repeatable)")
-    classify.add_argument("--payload-kg", type=float, help="payload in kg (MTCR)")
-    classify.add_argument("--range-km", type=float, help="range in km (MTCR)")
+    classify.add_argument("--payload-kg", type=_finite, help="payload in kg (MTCR)")
+    classify.add_argument("--range-km", type=_finite, help="range in km (MTCR)")
     classify.add_argument("--mass-market", type=_yes_no, help="yes/no: the item meets the Cryptography Note")
     classify.add_argument(
         "--answer",
@@ -268,11 +296,11 @@ def build_parser() -> argparse.ArgumentParser:
     batch = sub.add_parser("batch", help="classify every row of a CSV, XLSX or JSONL file (streaming, resumable)")
     batch.add_argument("input", type=Path, help="input file with a 'description' column (.csv, .xlsx or .jsonl)")
     batch.add_argument("--output", type=Path, required=True, help="output file (.csv, .xlsx or .jsonl)")
-    batch.add_argument("--top-k", type=int, default=5, help="suggestions per row (default 5)")
+    batch.add_argument("--top-k", type=_count(1, MAX_TOP_K), default=5, help="suggestions per row (default 5)")
     batch.add_argument("--records", type=Path, help="write a JSON audit record and a Markdown memo per row here")
     batch.add_argument("--resume", action="store_true", help="continue an interrupted run of the same input and output")
     batch.add_argument("--decisions", type=Path, help=DECISIONS_HELP)
-    batch.add_argument("--chunk-size", type=int, default=64, help="rows per encoder call (default 64)")
+    batch.add_argument("--chunk-size", type=_count(1, 10_000), default=64, help="rows per encoder call (default 64)")
     batch.set_defaults(func=cmd_batch)
     lic = sub.add_parser("license", help="is a license required for an ECCN paragraph to a destination?")
     lic.add_argument("id", help="ECCN or paragraph id, or EAR99")
@@ -282,8 +310,10 @@ def build_parser() -> argparse.ArgumentParser:
     dm = sub.add_parser(
         "de-minimis", help="is a foreign-made item with U.S. content subject to the EAR? (15 CFR 734.4)"
     )
-    dm.add_argument("--total-value", type=float, required=True, help="value of the foreign-made item")
-    dm.add_argument("--us-content-value", type=float, required=True, help="value of its U.S.-origin controlled content")
+    dm.add_argument("--total-value", type=_finite, required=True, help="value of the foreign-made item")
+    dm.add_argument(
+        "--us-content-value", type=_finite, required=True, help="value of its U.S.-origin controlled content"
+    )
     dm.add_argument("--destination", required=True, help="country name or ISO code")
     dm.add_argument("--us-content-eccn", action="append", help="ECCN of U.S.-origin content (repeatable)")
     dm.add_argument(
@@ -319,14 +349,56 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """Errors that say what the user must change (exit 2)."""
+    from classifier.decisions import DecisionError
+    from classifier.rules.de_minimis import DeMinimisInputError
+    from classifier.tables import TableError
+
+    return (InputError, UnknownId, UnknownCountry, InvalidECCN, DeMinimisInputError, TableError, DecisionError)
+
+
+def _broken_installation() -> tuple[type[BaseException], ...]:
+    """Errors that say which data or model file to rebuild (exit 3)."""
+    from classifier.integrity import IntegrityError
+    from classifier.rank import RankerError
+
+    return (CorpusError, IntegrityError, RankerError)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    bad = exits.undecodable_argument(argv)
+    if bad is not None:
+        return _error(f"an argument is not valid UTF-8 text: {bad[:80]}; re-type it or save it as UTF-8")
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # exits 2 on bad usage, 0 for --help
     func: Callable[[argparse.Namespace, Corpus], int] | None = getattr(args, "func", None)
     if func is None:
         parser.print_help()
-        return 2
+        return exits.USAGE
+    exits.configure_logging()
     try:
         return func(args, Corpus())
-    except CorpusError as err:
+    except _user_errors() as err:
         return _error(err)
+    except _broken_installation() as err:
+        exits.say(f"error: {err}")
+        return exits.FAILURE
+    except BrokenPipeError:  # the reader of stdout went away (| head): nothing more to say
+        return exits.OK
+    except OSError as err:
+        if err.filename is not None:  # a path the user gave: missing, a folder, read-only
+            return _error(f"{err.filename}: {err.strerror}")
+        return _internal_failure(argv, err)
+    except KeyboardInterrupt:
+        exits.say("interrupted")
+        return 130
+    except Exception as err:
+        return _internal_failure(argv, err)
+
+
+def _internal_failure(argv: list[str], err: BaseException) -> int:
+    log = exits.write_failure_log(argv)
+    exits.say(f"error: internal failure ({type(err).__name__}); the details are in {log}")
+    return exits.FAILURE

@@ -16,13 +16,15 @@ from typing import Any
 
 from classifier.conditions import ConditionBook
 from classifier.countries import Countries
-from classifier.eccn import ECCN, InvalidECCN
+from classifier.eccn import ECCN, MAX_LENGTH, InvalidECCN
+from classifier.integrity import IntegrityError, read_verified
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "corpus"
+REBUILD = "rebuild the corpus with `python -m training.build_corpus`"
 
 
 class CorpusError(RuntimeError):
-    """The corpus folder is missing or incomplete; says which file and how to rebuild it."""
+    """The corpus folder is missing, incomplete or changed since its build; says which file and how to rebuild it."""
 
 
 class UnknownId(KeyError):
@@ -30,7 +32,8 @@ class UnknownId(KeyError):
 
     def __init__(self, text: str, suggestions: list[str]) -> None:
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"{text!r} is not an ECCN or paragraph in the CCL.{hint}")
+        shown = repr(text) if len(text) <= MAX_LENGTH else f"{text[:20]!r}… ({len(text):,} characters)"
+        super().__init__(f"{shown} is not an ECCN or paragraph in the CCL.{hint}")
         self.text, self.suggestions = text, suggestions
 
     def __str__(self) -> str:
@@ -76,19 +79,50 @@ class Corpus:
         self.directory = Path(directory)
 
     def _read(self, name: str) -> Any:
+        """A corpus file, parsed once its sha256 matches the manifest's (the manifest itself is the root)."""
         path = self.directory / name
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            if name == "MANIFEST.json":
+                data = path.read_bytes()
+            else:
+                data = read_verified(path, self._recorded_sha256(name), str(self.directory / "MANIFEST.json"), REBUILD)
+            parsed = json.loads(data.decode("utf-8"))
         except FileNotFoundError as err:
-            raise CorpusError(f"{path} is missing; rebuild the corpus with `python -m training.build_corpus`.") from err
-        except json.JSONDecodeError as err:
-            raise CorpusError(
-                f"{path} is not valid JSON ({err}); rebuild it with `python -m training.build_corpus`."
-            ) from err
+            raise CorpusError(f"{path} is missing; {REBUILD}.") from err
+        except IntegrityError as err:
+            raise CorpusError(str(err)) from err
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise CorpusError(f"{path} is not valid JSON ({err}); {REBUILD}.") from err
+        except OSError as err:
+            raise CorpusError(f"{path} cannot be read ({err.strerror}); {REBUILD}.") from err
+        if not isinstance(parsed, dict):
+            raise CorpusError(f"{path} does not hold a JSON object; {REBUILD}.")
+        return parsed
+
+    def verify(self) -> None:
+        """Check every file the manifest lists and every rule table now, so that a changed file is refused
+        when the classifier loads rather than in the middle of a request (CorpusError names the file)."""
+        for name in self.manifest["files"]:
+            path = self.directory / name
+            try:
+                read_verified(path, self._recorded_sha256(name), str(self.directory / "MANIFEST.json"), REBUILD)
+            except FileNotFoundError as err:
+                raise CorpusError(f"{path} is missing; {REBUILD}.") from err
+            except IntegrityError as err:
+                raise CorpusError(str(err)) from err
+        _ = self._rule_tables
+
+    def _recorded_sha256(self, name: str) -> object:
+        if name.startswith("rules/"):
+            return (self.manifest["rule_tables"].get(name) or {}).get("sha256")
+        return self.manifest["files"].get(name)
 
     @cached_property
     def manifest(self) -> dict[str, Any]:
-        return self._read("MANIFEST.json")  # type: ignore[no-any-return]
+        manifest = self._read("MANIFEST.json")
+        if not isinstance(manifest.get("files"), dict) or not isinstance(manifest.get("rule_tables"), dict):
+            raise CorpusError(f"{self.directory / 'MANIFEST.json'} lists no file hashes; {REBUILD}.")
+        return manifest  # type: ignore[no-any-return]
 
     @cached_property
     def ccl(self) -> dict[str, Any]:
@@ -118,9 +152,8 @@ class Corpus:
 
     @cached_property
     def _rule_tables(self) -> dict[str, dict[str, Any]]:
-        return {
-            p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((self.directory / "rules").glob("*.json"))
-        }
+        """Every table in ``rules/``, each verified against the manifest (a table it does not list is refused)."""
+        return {p.stem: self._read(f"rules/{p.name}") for p in sorted((self.directory / "rules").glob("*.json"))}
 
     @cached_property
     def country_table(self) -> Countries:
@@ -160,7 +193,9 @@ class Corpus:
         return [*self.entries, *self.paragraphs]
 
     def nearest_ids(self, text: str, n: int = 5) -> list[str]:
-        """Real ids close to ``text``: same-head ids first, then spelling neighbours."""
+        """Real ids close to ``text``: same-head ids first, then spelling neighbours (none for overlong text)."""
+        if len(text) > MAX_LENGTH:
+            return []
         try:
             wanted = str(ECCN.parse(text))
         except InvalidECCN:

@@ -40,6 +40,9 @@ class Country:
         return column in self.marks
 
 
+MAX_NAME = 200  # the longest country name or alias is far shorter; longer text is refused unread
+
+
 def fold(name: str) -> str:
     """The same spelling-insensitive key the corpus build used for aliases."""
     text = unicodedata.normalize("NFKD", name.replace("&", " and ")).encode("ascii", "ignore").decode()
@@ -64,6 +67,8 @@ class Countries:
         """A Country for a name, common spelling or ISO 3166 alpha-2/alpha-3 code."""
         if not isinstance(text, str) or not text.strip():
             raise UnknownCountry(str(text), [])
+        if len(text) > MAX_NAME:
+            raise UnknownCountry(f"{text[:20]}… ({len(text):,} characters)", [])
         stripped = text.strip()
         name = self._iso.get(stripped.upper()) if len(stripped) in (2, 3) else None
         name = name or self._aliases.get(fold(stripped))

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from classifier.documents import Document, documents_fingerprint
+from classifier.integrity import IntegrityError, sha256_file
 
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parent.parent / "models" / "index"
 FLAT_LIMIT = 50_000  # exact search below this many documents; IVF above
@@ -26,8 +27,11 @@ MODEL_ENV = "ECCN_MODEL_PATH"
 DEVICE_ENV = "ECCN_DEVICE"  # torch device for the encoder; "cpu" unless set (e.g. "cuda" with a CUDA build of torch)
 
 
+REBUILD = "rebuild it with `python -m training.build_index --force`"
+
+
 class StaleIndex(RuntimeError):
-    """A saved index built from another model, corpus or set of documents."""
+    """A saved index built from another model, corpus or set of documents (or by a version that kept no hash)."""
 
 
 def default_model_path() -> str:
@@ -150,33 +154,60 @@ class DenseIndex:
         directory.mkdir(parents=True, exist_ok=True)
         tmp = directory / "dense.faiss.tmp"
         faiss.write_index(self.index, str(tmp))
+        self.metadata["faiss_sha256"] = sha256_file(tmp)
         tmp.replace(directory / "dense.faiss")
-        (directory / "dense.json").write_text(json.dumps({**self.metadata, "doc_ids": self.doc_ids}, indent=1))
+        meta = directory / "dense.json.tmp"
+        meta.write_text(json.dumps({**self.metadata, "doc_ids": self.doc_ids}, indent=1))
+        meta.replace(directory / "dense.json")
 
     @classmethod
     def load(cls, directory: Path, expected: dict[str, str]) -> DenseIndex:
-        """Load a saved index; StaleIndex when it was built from another model, corpus or documents."""
+        """Load a saved index; StaleIndex when it was built from another model, corpus or documents, and
+        IntegrityError when its files do not agree with each other (damaged or replaced since the build)."""
         import faiss
 
-        meta_path = directory / "dense.json"
-        if not meta_path.exists() or not (directory / "dense.faiss").exists():
+        meta_path, faiss_path = directory / "dense.json", directory / "dense.faiss"
+        if not meta_path.exists() or not faiss_path.exists():
             raise StaleIndex(f"no index in {directory}")
-        saved = json.loads(meta_path.read_text())
+        try:
+            saved = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise IntegrityError(f"{meta_path} is not valid JSON ({err}); {REBUILD}.") from err
+        if not isinstance(saved, dict) or not isinstance(saved.get("doc_ids"), list):
+            raise IntegrityError(f"{meta_path} does not describe an index; {REBUILD}.")
         changed = [k for k, v in expected.items() if saved.get(k) != v]
         if changed:
             raise StaleIndex(f"index in {directory} was built with a different {', '.join(changed)}")
+        if "faiss_sha256" not in saved:
+            raise StaleIndex(f"index in {directory} was saved without a hash of its vectors")
+        if sha256_file(faiss_path) != saved["faiss_sha256"]:
+            raise IntegrityError(
+                f"{faiss_path} does not match the sha256 recorded in {meta_path} (changed or damaged since it was "
+                f"built); {REBUILD}."
+            )
         doc_ids = saved.pop("doc_ids")
-        return cls(faiss.read_index(str(directory / "dense.faiss")), doc_ids, saved)
+        index = faiss.read_index(str(faiss_path))
+        if index.ntotal != len(doc_ids) or index.ntotal != saved.get("count") or index.d != saved.get("dimension"):
+            raise IntegrityError(
+                f"{faiss_path} holds {index.ntotal} vectors of dimension {index.d}, but {meta_path} lists "
+                f"{len(doc_ids)} documents of dimension {saved.get('dimension')}; {REBUILD}."
+            )
+        return cls(index, doc_ids, saved)
 
     @classmethod
-    def open(cls, directory: Path, docs: list[Document], encoder: Encoder, corpus_hash: str) -> DenseIndex:
-        """The saved index if it is current, else a fresh one (built and saved now)."""
+    def open(
+        cls, directory: Path, docs: list[Document], encoder: Encoder, corpus_hash: str, *, force: bool = False
+    ) -> DenseIndex:
+        """The saved index if it is current, else a fresh one (built and saved now); ``force`` rebuilds it
+        whatever is saved (the way to replace a damaged index). A damaged index is refused (IntegrityError)."""
         expected = {
             "model_hash": encoder.fingerprint,
             "corpus_manifest_hash": corpus_hash,
             "documents_hash": documents_fingerprint(docs),
         }
         try:
+            if force:
+                raise StaleIndex("rebuild asked for")
             return cls.load(directory, expected)
         except StaleIndex:
             index = cls.build(docs, encoder, corpus_hash)

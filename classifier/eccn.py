@@ -23,6 +23,7 @@ _HEAD = re.compile(r"^\s*(?P<head>[0-9][A-Ea-e][0-9]{3})(?P<rest>.*?)\s*$", re.S
 _EAR99 = re.compile(r"^\s*EAR[\s\-_.]*99\s*$", re.I)
 _PART = re.compile(r"[a-z]{1,4}|[0-9]{1,3}")
 _SEPARATORS = re.compile(r"[\s._\-]+")
+MAX_LENGTH = 64  # the longest real paragraph id has fewer than 20 characters; longer text is refused unread
 
 
 class InvalidECCN(ValueError):
@@ -59,6 +60,8 @@ class ECCN:
             return text
         if not isinstance(text, str):
             raise InvalidECCN(text, "not a string")
+        if len(text) > MAX_LENGTH:
+            raise InvalidECCN(f"{text[:20]}…", f"{len(text):,} characters; an ECCN has at most {MAX_LENGTH}")
         return _parse(text)
 
     @staticmethod

@@ -28,8 +28,10 @@ from classifier.examples import ExampleMemory
 from classifier.explain import CONSIDERED, Explainer, ear99_suggestion, facts_dict, quote_precedents
 from classifier.facts import Facts, read_facts
 from classifier.features import QUERY_FEATURE_NAMES, FeatureBatch, FeatureBuilder, query_features
+from classifier.inputs import MAX_TEXT_CHARS, InputError, check_facts, description
+from classifier.inputs import top_k as checked_top_k
 from classifier.lexical import LexicalIndex, tokenize
-from classifier.quantities import Quantity, quantities
+from classifier.quantities import Quantity, out_of_range, quantities
 from classifier.rank import DEFAULT_PATH as RANKER_PATH
 from classifier.rank import Ranker
 from classifier.result import Classification, Finding, MTCRMatch, Precedent, Question
@@ -38,7 +40,7 @@ from classifier.rules import apply_rules
 from classifier.rules.de_minimis import DeMinimisInputError
 
 log = logging.getLogger(__name__)
-MAX_TEXT_CHARS = 20_000
+__all__ = ["MAX_TEXT_CHARS", "Classifier", "InputError", "check_text"]
 MTCR_SIMILARITY = 0.55
 WARM_UP = "Ethernet switch with 8 gigabit ports"  # classified once at load time
 PRECEDENT_SIMILARITY = 0.75  # past decisions at least this close are shown with a result
@@ -46,10 +48,6 @@ PRECEDENTS = 3
 EAR99_SHOWN = 0.05  # below this probability EAR99 is not listed unless it comes first
 SAME_SUBJECT = 0.5  # paragraphs of an entry within this share of its best paragraph score are about the same item
 RANKED = 10  # entries scored, checked against their conditions and kept in order for the decision
-
-
-class InputError(ValueError):
-    """A description the engine cannot classify (empty, not text, absurdly long)."""
 
 
 @dataclass
@@ -63,10 +61,12 @@ class SearchIndex:
     lexical: LexicalIndex
 
     @classmethod
-    def open(cls, corpus: Corpus, encoder: Encoder, directory: Path = DEFAULT_INDEX_DIR) -> SearchIndex:
+    def open(
+        cls, corpus: Corpus, encoder: Encoder, directory: Path = DEFAULT_INDEX_DIR, *, rebuild: bool = False
+    ) -> SearchIndex:
         docs = build_documents(corpus)
         corpus_hash = corpus.manifest["files"]["ccl.json"]
-        dense = DenseIndex.open(directory / "paragraphs", docs, encoder, corpus_hash)
+        dense = DenseIndex.open(directory / "paragraphs", docs, encoder, corpus_hash, force=rebuild)
         heading_docs = [
             Document(
                 id=e["eccn"],
@@ -80,7 +80,7 @@ class SearchIndex:
             )
             for e in corpus.ccl["entries"]
         ]
-        headings = DenseIndex.open(directory / "headings", heading_docs, encoder, corpus_hash)
+        headings = DenseIndex.open(directory / "headings", heading_docs, encoder, corpus_hash, force=rebuild)
         return cls(docs, dense, headings, [d.id for d in heading_docs], LexicalIndex(docs))
 
 
@@ -109,15 +109,17 @@ class Scored:
     query_row: np.ndarray | None = None  # the EAR99 model's input (held-back entries not competing)
 
 
-def check_text(text: object) -> str:
-    if not isinstance(text, str):
-        raise InputError(f"a description must be text, got {type(text).__name__}")
-    stripped = text.strip()
-    if not stripped:
-        raise InputError("the description is empty: describe the item (what it is, what it does, key specifications)")
-    if len(stripped) > MAX_TEXT_CHARS:
-        raise InputError(f"the description has {len(stripped):,} characters; shorten it to at most {MAX_TEXT_CHARS:,}")
-    return stripped
+def check_text(text: object) -> tuple[str, list[str]]:
+    """The description the engine will read, with warnings for its result; InputError when it cannot be used
+    (not text, empty once invisible characters are gone, too long, or a number too large to read)."""
+    cleaned, warnings = description(text)
+    bad = out_of_range(cleaned)
+    if bad:
+        raise InputError(
+            f"the description states {bad[0][:60]!r}, a number too large to be a specification "
+            "(at most 10^30 in any unit); write the value as the data sheet gives it"
+        )
+    return cleaned, warnings
 
 
 class Classifier:
@@ -180,11 +182,15 @@ class Classifier:
         corpus_dir: Path | str = DEFAULT_DIR,
         index_dir: Path | str = DEFAULT_INDEX_DIR,
         model_path: str | None = None,
+        *,
+        rebuild_index: bool = False,
     ) -> Classifier:
-        """Corpus, encoder and search index without a ranker: what training and baselines need."""
+        """Corpus, encoder and search index without a ranker: what training and baselines need. Every corpus
+        file is checked against the manifest first (``Corpus.verify``)."""
         corpus = Corpus(corpus_dir)
+        corpus.verify()
         encoder = Encoder(model_path)
-        return cls(corpus, encoder, SearchIndex.open(corpus, encoder, Path(index_dir)), None)
+        return cls(corpus, encoder, SearchIndex.open(corpus, encoder, Path(index_dir), rebuild=rebuild_index), None)
 
     def with_decisions(self, decisions: DecisionSet) -> Classifier:
         """A classifier that also weighs these past decisions (as labelled examples) and quotes the close
@@ -220,18 +226,18 @@ class Classifier:
         ``facts_per_text`` (one dict per text, e.g. a batch row's destination) on top of them.
 
         ``rules=False`` returns the ranker's answer alone (for evaluation); every finding is then absent."""
-        if top_k < 1:
-            raise InputError("top_k must be at least 1")
+        top_k = checked_top_k(top_k)
         if self.ranker is None:
             raise RuntimeError("this Classifier has no ranker; use Classifier.load() or train one")
         if facts_per_text is not None and len(facts_per_text) != len(texts):
             raise InputError("facts_per_text needs one entry per text")
-        cleaned = [check_text(t) for t in texts]
+        checked = [check_text(t) for t in texts]
+        cleaned = [text for text, _ in checked]
         if not cleaned:
             return []
         try:
             read = [
-                read_facts(t).with_overrides(**{**facts, **(facts_per_text[i] if facts_per_text else {})})
+                read_facts(t).with_overrides(**check_facts({**facts, **(facts_per_text[i] if facts_per_text else {})}))
                 for i, t in enumerate(cleaned)
             ]
         except ValueError as err:
@@ -240,10 +246,13 @@ class Classifier:
         vectors = self.encoder.encode(cleaned)
         scored = self.score_candidates(read, vectors, keep=max(top_k, CONSIDERED, RANKED))
         precedents = self.precedents(vectors)
-        return [
+        results = [
             self._result(f, q, top_k, d, rules, p)
             for f, q, d, p in zip(read, scored, destinations, precedents, strict=True)
         ]
+        for result, (_, warnings) in zip(results, checked, strict=True):
+            result.warnings = warnings
+        return results
 
     def precedents(self, vectors: np.ndarray) -> list[list[Precedent]]:
         """For each description, the past decisions at least PRECEDENT_SIMILARITY close, closest first."""

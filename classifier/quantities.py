@@ -159,7 +159,12 @@ UNITS: dict[str, tuple[str, float]] = {
 }
 
 _UNIT_ALTERNATION = "|".join(sorted((re.escape(u) for u in UNITS if "_" not in u), key=len, reverse=True))
-_NUMBER = r"(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)(?:\s*[x×]\s*10\^?(?P<exp>[−-]?[0-9]+))?"
+# (?<![0-9]): a number starts where a run of digits starts; trying every digit of a 20,000-digit run as a start
+# took minutes (each start backtracks through the run and every unit)
+_NUMBER = (
+    r"(?<![0-9])(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
+    r"(?:\s*[x×]\s*10\^?(?P<exp>[−-]?[0-9]+))?"
+)
 QUANTITY = re.compile(rf"{_NUMBER}\s?(?P<unit>{_UNIT_ALTERNATION})(?![A-Za-z0-9])", re.I)
 KEY_LENGTH = re.compile(
     r"\b(?P<alg>AES|RSA|ECC|ECDSA|ECDH|DH|DES|3DES|ChaCha20|Blowfish|Twofish|Camellia|SM4|curve)[\s\-]?(?P<bits>[0-9]{2,5})\b",
@@ -197,11 +202,29 @@ class Quantity:
         return {">": a > b, ">=": a >= b, "<": a < b, "<=": a <= b}[op]
 
 
-def _number(match: re.Match[str]) -> float:
-    value = float(match["num"].replace(",", ""))
-    if match["exp"]:
-        value *= 10 ** int(match["exp"].replace("−", "-"))
-    return value
+# Numbers beyond these are not product specifications; they are dropped from what is read (and a description
+# holding one is refused by the engine, see ``out_of_range``). Checked before computing: "10^100000000" is
+# never raised to its power.
+MAX_EXPONENT = 30
+MAX_MAGNITUDE = 1e30
+
+
+def _number(match: re.Match[str]) -> float | None:
+    """The number of a QUANTITY match, or None when it is out of range (exponent or magnitude too large)."""
+    exp_text = match["exp"]
+    exponent = 0
+    if exp_text:
+        digits = exp_text.lstrip("−-").lstrip("0")
+        if len(digits) > 3 or int(digits or "0") > MAX_EXPONENT:
+            return None
+        exponent = int(exp_text.replace("−", "-"))
+    value = float(match["num"].replace(",", "")) * 10.0**exponent
+    return value if math.isfinite(value) and abs(value) <= MAX_MAGNITUDE else None
+
+
+def out_of_range(text: str) -> list[str]:
+    """The numbers-with-units in ``text`` too large (or with too large an exponent) to be read."""
+    return [m.group(0) for m in QUANTITY.finditer(text) if m["unit"].lower() in UNITS and _number(m) is None]
 
 
 def quantities(text: str) -> list[Quantity]:
@@ -212,9 +235,12 @@ def quantities(text: str) -> list[Quantity]:
         if unit not in UNITS:
             continue
         dimension, factor = UNITS[unit]
+        number = _number(match)
+        if number is None:
+            continue
         if unit in _BYTES_OR_BITS and match["unit"].split("/")[0][-1] == "b":
             factor /= 8  # "4Gb DDR3", "32Mb flash": a lower-case b is bits
-        value = _number(match) * factor
+        value = number * factor
         if dimension == "temperature_c":
             dimension, value = "temperature", value + 273.15
         before = text[max(0, match.start() - 40) : match.start()]

@@ -5,11 +5,14 @@
 ``confidence`` maps a query's best score to a calibrated probability of being right (isotonic,
 fitted on cross-validated scores); ``ear99_probability`` says how likely EAR99 is the answer, and
 EAR99 comes first when it is likelier than the best entry. Saved with joblib
-under ``models/`` beside a card that says what it was trained on and how well it did.
+under ``models/`` beside a card that says what it was trained on and how well it did, and the file's
+sha256: a pickle can run code, so the file is unpickled only when its bytes are the ones training wrote.
 """
 
 from __future__ import annotations
 
+import io
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,7 @@ from sklearn.isotonic import IsotonicRegression
 
 from classifier.examples import ExampleMemory
 from classifier.features import FEATURE_NAMES, HEAD_FEATURE_NAMES
+from classifier.integrity import IntegrityError, read_verified, sha256_file
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "models" / "ranker.joblib"
 RANKER_VERSION = "3"
@@ -29,8 +33,25 @@ RANKER_VERSION = "3"
 MAX_CONFIDENCE = 0.99
 
 
+RETRAIN = "retrain it with `python -m training.train_ranker`"
+
+
 class RankerError(RuntimeError):
-    """A ranker file that is missing or was trained on other features."""
+    """A ranker file that is missing, changed since training, or was trained on other features."""
+
+
+def card_path(path: Path) -> Path:
+    """``models/ranker.joblib`` -> ``models/ranker_card.json``."""
+    return path.with_name(f"{path.stem}_card.json")
+
+
+def record_sha256(path: Path = DEFAULT_PATH) -> str:
+    """Write the sha256 of the saved ranker into its card (training calls this after every save)."""
+    card_file = card_path(path)
+    card = json.loads(card_file.read_text()) if card_file.exists() else {}
+    card["sha256"] = sha256_file(path)
+    card_file.write_text(json.dumps(card, indent=1) + "\n")
+    return str(card["sha256"])
 
 
 def new_estimator(random_state: int = 0) -> HistGradientBoostingClassifier:
@@ -84,15 +105,27 @@ class Ranker:
         return np.asarray(self.ear99_model.predict_proba(features)[:, 1])
 
     def save(self, path: Path = DEFAULT_PATH) -> None:
+        """Save the ranker; the caller records its sha256 in the card with ``record_sha256`` after the card is
+        written (``training.train_ranker`` does both)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         joblib.dump(self, path)
 
     @classmethod
     def load(cls, path: Path = DEFAULT_PATH) -> Ranker:
+        """Load a ranker whose sha256 matches its card; nothing is unpickled before that check."""
         if not path.exists():
             raise RankerError(f"{path} is missing; train it with `python -m training.train_ranker`.")
+        card_file = card_path(path)
         try:
-            ranker = joblib.load(path)
+            recorded = json.loads(card_file.read_text(encoding="utf-8")).get("sha256")
+        except (OSError, ValueError, AttributeError) as err:
+            raise RankerError(f"{card_file} cannot be read ({err}); {RETRAIN}.") from err
+        try:
+            data = read_verified(path, recorded, str(card_file), RETRAIN)
+        except IntegrityError as err:
+            raise RankerError(str(err)) from err
+        try:
+            ranker = joblib.load(io.BytesIO(data))
         except Exception as err:  # an unpickling error names library internals; say what to do instead
             raise RankerError(
                 f"{path} cannot be loaded with the installed libraries ({type(err).__name__}: {err}); "

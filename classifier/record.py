@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import uuid
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -135,13 +136,31 @@ def safe_stem(text: str) -> str:
     return stem or hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+def _claim(directory: Path, name: str) -> Path:
+    """A new STEM.json in ``directory``, created exclusively: an audit record is never overwritten. When ids
+    repeat, or two ids sanitise to the same name, the later record is STEM-2.json, ... STEM-9.json, then
+    STEM-<random>.json (a bounded number of tries however many records share the name)."""
+    candidates = [name, *(f"{name}-{n}" for n in range(2, 10)), *(f"{name}-{uuid.uuid4().hex[:12]}" for _ in range(5))]
+    for candidate in candidates:
+        path = directory / f"{candidate}.json"
+        try:
+            with path.open("x", encoding="utf-8"):
+                pass
+        except FileExistsError:
+            continue
+        if not path.with_suffix(".md").exists():
+            return path
+        path.unlink()
+    raise FileExistsError(f"{directory}: no free record name for {name!r}")
+
+
 def write_record(result: Classification, directory: Path, stem: str, inputs: dict[str, Any] | None = None) -> Path:
-    """Write STEM.json (audit record) and STEM.md (memo) into ``directory``; returns the JSON path."""
+    """Write STEM.json (audit record) and STEM.md (memo) into ``directory`` under a name no earlier record
+    holds; returns the JSON path."""
     directory.mkdir(parents=True, exist_ok=True)
-    name = safe_stem(stem)
-    json_path = directory / f"{name}.json"
+    json_path = _claim(directory, safe_stem(stem))
     json_path.write_text(
-        json.dumps(audit_record(result, inputs), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        json.dumps(audit_record(result, inputs), ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
     )
-    (directory / f"{name}.md").write_text(memo_markdown(result, inputs), encoding="utf-8")
+    json_path.with_suffix(".md").write_text(memo_markdown(result, inputs), encoding="utf-8")
     return json_path

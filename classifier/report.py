@@ -26,7 +26,7 @@ def render_questions(result: Classification) -> list[str]:
 
 
 def render_classification(result: Classification) -> str:
-    lines = [f"Description: {result.text}", ""]
+    lines = [f"Description: {result.text}", *(f"Warning: {w}" for w in result.warnings), ""]
     for i, s in enumerate(result.suggestions, 1):
         lines.append(f"{i}. {s.eccn:<16} {_bar(s.confidence)} {percent(s.confidence):>4}   {s.heading[:90]}")
         if s.applies_only_if:

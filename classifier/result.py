@@ -112,6 +112,7 @@ class Classification:
     answered: list[Question] = field(default_factory=list)  # questions the user answered for this result
     needs_answer: bool = False  # the first suggestion depends on an answer the description does not give
     notice: str = NOTICE
+    warnings: list[str] = field(default_factory=list)  # what was changed in the input before reading it
 
     @property
     def top(self) -> Suggestion:

@@ -1,11 +1,14 @@
-"""Reading tables of rows: CSV (UTF-8 with or without BOM, else Latin-1), XLSX (first sheet) and JSONL.
+"""Reading tables of rows: CSV and JSONL (UTF-8 with or without BOM; a line that is not UTF-8 is read as
+Windows-1252/Latin-1 and reported), XLSX (first sheet).
 
 Shared by batch classification (``batch.py``) and past decisions (``decisions.py``). Rows are read
-lazily; a JSONL line that is not a JSON object becomes a row with an ``_error``.
+lazily and each line is decoded on its own; a line that cannot be read (not a JSON object, malformed
+CSV) becomes a row with an ``_error``, and a row read from a line that was not UTF-8 carries a ``_warning``.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 from collections.abc import Iterator
@@ -13,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 FORMATS = (".csv", ".xlsx", ".jsonl")
+MAX_CELL_BYTES = 64 * 1024 * 1024  # a longer CSV cell is an error for its row; shorter ones are read whole
 DESCRIPTION_COLUMNS = ("description", "Description", "DESCRIPTION", "product_description", "item_description")
 
 
@@ -20,56 +24,122 @@ class TableError(ValueError):
     """Bad usage: unreadable file, unknown format, missing column (the CLI exits with code 2)."""
 
 
-def _csv_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else Latin-1."""
-    decoder = __import__("codecs").getincrementaldecoder("utf-8")()
+def _decoded_lines(path: Path, fallbacks: list[int]) -> Iterator[str]:
+    """The file's lines, each decoded on its own: UTF-8 (BOM dropped), else Windows-1252, else Latin-1.
+
+    A stray Latin-1 byte then costs one line, not the whole file, and the numbers of the lines that were not
+    UTF-8 are appended to ``fallbacks`` so the rows read from them can say so."""
     with path.open("rb") as fh:
-        try:
-            while block := fh.read(1 << 20):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "latin-1"
-    return "utf-8-sig"
+        for number, raw in enumerate(fh, 1):
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                fallbacks.append(number)
+                try:
+                    yield raw.decode("cp1252")
+                except UnicodeDecodeError:
+                    yield raw.decode("latin-1")
+
+
+def _fallback_note(fallbacks: list[int], first: int, last: int) -> str:
+    lines = [n for n in fallbacks if first <= n <= last]
+    if not lines:
+        return ""
+    return f"line {lines[0]} is not valid UTF-8; it was read as Windows-1252/Latin-1: check its accented letters"
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Column names made unique ("sku", "sku_2"), so that no cell is dropped for sharing a header."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(names):
+        name = name or f"column_{i + 1}"
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return out
 
 
 def _read_csv(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
-    fh = path.open(encoding=_csv_encoding(path), newline="")
-    reader = csv.DictReader(fh)
-    columns = list(reader.fieldnames or [])
+    """CSV rows; a row the csv module cannot read becomes a row with an ``_error`` and the rest go on."""
+    csv.field_size_limit(MAX_CELL_BYTES)  # the default (131,072) would stop the whole file at one long cell
+    fallbacks: list[int] = []
+    reader = csv.reader(_decoded_lines(path, fallbacks))
+    try:
+        columns = _unique(next(reader, []))
+    except csv.Error as err:
+        raise TableError(f"{path}: the header row cannot be read ({err})") from err
 
     def rows() -> Iterator[dict[str, Any]]:
-        with fh:
-            yield from reader
+        while True:
+            first = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as err:
+                yield {"_error": f"line {reader.line_num} cannot be read as CSV ({err})"}
+                continue
+            if not cells:
+                continue
+            names = columns + [f"column_{i + 1}" for i in range(len(columns), len(cells))]
+            row: dict[str, Any] = dict.fromkeys(columns, "")
+            row.update(zip(names, cells, strict=False))
+            note = _fallback_note(fallbacks, first, reader.line_num)
+            if note:
+                row["_warning"] = note
+            yield row
 
     return columns, rows()
 
 
 def _read_jsonl(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
     columns: list[str] = []
-    with path.open(encoding="utf-8-sig", errors="replace") as fh:
-        for line in fh:
-            if line.strip():
-                try:
-                    first = json.loads(line)
-                    columns = list(first) if isinstance(first, dict) else []
-                except json.JSONDecodeError:
-                    pass
-                break
+    for line in _decoded_lines(path, []):
+        if line.strip():
+            try:
+                first = json.loads(line)
+                columns = [str(k) for k in first] if isinstance(first, dict) else []
+            except (json.JSONDecodeError, RecursionError):
+                pass
+            break
 
     def rows() -> Iterator[dict[str, Any]]:
-        with path.open(encoding="utf-8-sig", errors="replace") as fh:
-            for number, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as err:
-                    yield {"_error": f"line {number} is not valid JSON ({err.msg})"}
-                    continue
-                yield row if isinstance(row, dict) else {"_error": f"line {number} is not a JSON object"}
+        fallbacks: list[int] = []
+        for number, line in enumerate(_decoded_lines(path, fallbacks), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as err:
+                yield {"_error": f"line {number} is not valid JSON ({err.msg})"}
+                continue
+            except RecursionError:
+                yield {"_error": f"line {number} is nested too deeply to be read"}
+                continue
+            if not isinstance(row, dict):
+                yield {"_error": f"line {number} is not a JSON object"}
+                continue
+            note = _fallback_note(fallbacks, number, number)
+            cleaned = _without_surrogates(row)
+            if cleaned != row:
+                row = cleaned
+                note = f"line {number} holds \\u escapes that are not characters (lone surrogates); read as '?'"
+            yield {**row, "_warning": note} if note else row
 
     return columns, rows()
+
+
+def _without_surrogates(value: Any) -> Any:
+    """JSON may spell lone surrogates (\\ud800), which no output file can hold: each becomes '?'."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
@@ -85,7 +155,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
     formulas = formula_book.active.iter_rows(values_only=True)
     header = next(values, None) or ()
     next(formulas, None)
-    columns = [str(c) if c is not None else f"column_{i + 1}" for i, c in enumerate(header)]
+    columns = _unique([str(c) if c is not None else f"column_{i + 1}" for i, c in enumerate(header)])
 
     def rows() -> Iterator[dict[str, Any]]:
         try:

@@ -16,3 +16,16 @@ def classifier():  # type: ignore[no-untyped-def]
     from classifier.engine import Classifier
 
     return Classifier.load()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How many inputs each property test tried (tests/test_properties.py), so the harness says what it covered."""
+    import sys
+
+    module = sys.modules.get("tests.test_properties") or sys.modules.get("test_properties")
+    tried = getattr(module, "TRIED", None)
+    if tried:
+        terminalreporter.write_sep("-", "property tests: inputs tried")
+        for name, count in sorted(tried.items()):
+            terminalreporter.write_line(f"{name}: {count}")
+        terminalreporter.write_line(f"total: {sum(tried.values())}")

@@ -31,7 +31,7 @@ from classifier.engine import RANKED, Classifier, Scored
 from classifier.examples import ExampleMemory
 from classifier.facts import read_facts
 from classifier.features import FEATURE_NAMES, HEAD_FEATURE_NAMES
-from classifier.rank import DEFAULT_PATH, RANKER_VERSION, Ranker, new_estimator
+from classifier.rank import DEFAULT_PATH, RANKER_VERSION, Ranker, card_path, new_estimator, record_sha256
 from training.labelled import Example, labelled, realworld
 from training.metrics import exact, graded
 
@@ -232,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     clf = Classifier.unranked(index_dir=args.index_dir, model_path=args.model_path)
     ranker, card = train(clf, labelled("train") + realworld("train"))
     ranker.save(args.out)
-    write_card(card, args.out.with_name(args.out.stem.replace("ranker", "ranker_card") + ".json"))
+    write_card(card, card_path(args.out))
+    record_sha256(args.out)  # Ranker.load refuses a file whose bytes differ from these
     print(json.dumps({k: card[k] for k in ("training_examples", "cross_validation")}, indent=1))
     return 0
 

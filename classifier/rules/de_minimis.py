@@ -15,6 +15,7 @@ from typing import Any
 from classifier.corpus import Corpus
 from classifier.countries import Country
 from classifier.eccn import ECCN
+from classifier.inputs import InputError, number
 from classifier.result import Finding
 from classifier.rules.base import finding
 
@@ -76,6 +77,11 @@ def decide(
     """The de minimis decision; DeMinimisInputError (or UnknownCountry) names a wrong input."""
     if total_value is None or us_content_value is None:
         raise DeMinimisInputError("both the total value and the U.S.-origin controlled content value are needed")
+    try:  # NaN compares false with everything: it would read as "at or below the level"
+        total_value = number(total_value, "total value")
+        us_content_value = number(us_content_value, "U.S.-content value")
+    except InputError as err:
+        raise DeMinimisInputError(str(err)) from None
     if total_value <= 0:
         raise DeMinimisInputError(f"total value must be greater than 0 (got {total_value})")
     if us_content_value < 0:
