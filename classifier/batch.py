@@ -27,7 +27,7 @@ from classifier.facts import EXPLICIT_FACTS
 from classifier.inputs import check_facts
 from classifier.record import write_record
 from classifier.result import percent
-from classifier.tables import FORMATS, description_column, read_rows
+from classifier.tables import FORMATS, INPUT_FORMATS, count_rows, description_column, read_rows
 from classifier.tables import TableError as BatchError  # bad usage: exit code 2
 from classifier.writers import XLSX_CELL_LIMIT, columns_of, write_final
 
@@ -174,8 +174,8 @@ def check_paths(input_path: Path, output_path: Path, records: Path | None = None
     """Refuse, before any work, an output that would overwrite the input or cannot be written (BatchError)."""
     if output_path.suffix.lower() not in FORMATS:
         raise BatchError(f"{output_path.name}: unsupported output format; use one of {', '.join(FORMATS)}")
-    if input_path.suffix.lower() not in FORMATS:
-        raise BatchError(f"{input_path.name}: unsupported format; use one of {', '.join(FORMATS)}")
+    if input_path.suffix.lower() not in INPUT_FORMATS:
+        raise BatchError(f"{input_path.name}: unsupported format; use one of {', '.join(INPUT_FORMATS)}")
     if not input_path.is_file():
         raise BatchError(f"{input_path} does not exist or is not a file")
     source = input_path.resolve()
@@ -202,8 +202,8 @@ def _fingerprint(path: Path) -> str:
 
 
 def _count_rows(path: Path) -> int | None:
-    if path.suffix.lower() == ".xlsx":
-        return None
+    if path.suffix.lower() in (".xlsx", ".parquet"):
+        return count_rows(path)
     with path.open("rb") as fh:
         return max(
             0, sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b"")) - (path.suffix == ".csv")

@@ -1,5 +1,6 @@
 """Reading tables of rows: CSV and JSONL (UTF-8 with or without BOM; a line that is not UTF-8 is read as
-Windows-1252/Latin-1 and reported), XLSX (first sheet).
+Windows-1252/Latin-1 and reported), XLSX (first sheet) and Parquet (input only: a catalogue exported from a
+data lake).
 
 Shared by batch classification (``batch.py``) and past decisions (``decisions.py``). Rows are read
 lazily and each line is decoded on its own; a line that cannot be read (not a JSON object, malformed
@@ -15,7 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-FORMATS = (".csv", ".xlsx", ".jsonl")
+FORMATS = (".csv", ".xlsx", ".jsonl")  # read and written
+INPUT_FORMATS = (*FORMATS, ".parquet")  # read only
+PARQUET_BATCH = 1024  # rows decoded at a time: memory stays flat whatever the file's size
 MAX_CELL_BYTES = 64 * 1024 * 1024  # a longer CSV cell is an error for its row; shorter ones are read whole
 DESCRIPTION_COLUMNS = ("description", "Description", "DESCRIPTION", "product_description", "item_description")
 
@@ -171,10 +174,38 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
     return columns, rows()
 
 
+def _read_parquet(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    """Rows as Python values (str, int, float, None, datetime, ...), a batch of PARQUET_BATCH at a time."""
+    import pyarrow.parquet as pq
+
+    try:
+        source = pq.ParquetFile(path)
+    except Exception as err:  # pyarrow raises ArrowInvalid, OSError, ... for a file that is not Parquet
+        raise TableError(f"{path} is not a readable Parquet file ({err})") from err
+    columns = _unique([str(name) for name in source.schema_arrow.names])
+
+    def rows() -> Iterator[dict[str, Any]]:
+        with source:
+            for batch in source.iter_batches(batch_size=PARQUET_BATCH):
+                for values in zip(*(column.to_pylist() for column in batch.columns), strict=True):
+                    yield dict(zip(columns, values, strict=True))
+
+    return columns, rows()
+
+
+def count_rows(path: Path) -> int | None:
+    """The number of rows of a Parquet file (from its footer); None for other formats."""
+    if path.suffix.lower() != ".parquet":
+        return None
+    import pyarrow.parquet as pq
+
+    return int(pq.ParquetFile(path).metadata.num_rows)
+
+
 def read_rows(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
-    readers = {".csv": _read_csv, ".jsonl": _read_jsonl, ".xlsx": _read_xlsx}
+    readers = {".csv": _read_csv, ".jsonl": _read_jsonl, ".xlsx": _read_xlsx, ".parquet": _read_parquet}
     if path.suffix.lower() not in readers:
-        raise TableError(f"{path.name}: unsupported format; use one of {', '.join(FORMATS)}")
+        raise TableError(f"{path.name}: unsupported format; use one of {', '.join(INPUT_FORMATS)}")
     if not path.is_file():
         raise TableError(f"{path} does not exist or is not a file")
     return readers[path.suffix.lower()](path)
