@@ -140,15 +140,18 @@ def cmd_batch(args: argparse.Namespace, corpus: Corpus) -> int:
     from classifier.engine import Classifier
 
     check_paths(args.input, args.output, args.records)  # before the minute-long load
-    summary = run_batch(
-        Classifier.load(corpus_dir=corpus.directory, decisions=args.decisions),
-        args.input,
-        args.output,
-        top_k=args.top_k,
-        records=args.records,
-        resume=args.resume,
-        chunk_size=args.chunk_size,
-    )
+    if args.engine == "ray":
+        summary = _ray_batch(args, corpus)
+    else:
+        summary = run_batch(
+            Classifier.load(corpus_dir=corpus.directory, decisions=args.decisions),
+            args.input,
+            args.output,
+            top_k=args.top_k,
+            records=args.records,
+            resume=args.resume,
+            chunk_size=args.chunk_size,
+        )
     resumed = f" (resumed after row {summary.resumed_from})" if summary.resumed_from else ""
     exits.say(f"{summary.rows} rows classified into {args.output}{resumed}; {summary.errors} with errors")
     if summary.cut_cells:
@@ -157,6 +160,41 @@ def cmd_batch(args: argparse.Namespace, corpus: Corpus) -> int:
             "spreadsheet (marked in the 'warnings' column); write .csv or .jsonl to keep them whole"
         )
     return exits.ROW_ERRORS if summary.errors else exits.OK
+
+
+def _ray_batch(args: argparse.Namespace, corpus: Corpus) -> Any:
+    """``batch --engine ray``: the same batch on a Ray cluster (``ray_batch.py``); the workers load the
+    classifier, so this process only reads, checks and writes."""
+    from classifier.decisions import read_decisions
+    from classifier.ray_batch import run_ray_batch
+
+    if args.decisions is not None:
+        read_decisions(args.decisions, corpus)  # a bad table stops here, not in every worker
+    return run_ray_batch(
+        args.input,
+        args.output,
+        corpus_dir=corpus.directory,
+        top_k=args.top_k,
+        records=args.records,
+        resume=args.resume,
+        chunk_size=args.chunk_size,
+        decisions=args.decisions,
+        address=args.address,
+        workers=args.workers,
+        cpus_per_worker=args.cpus_per_worker,
+        gpus_per_worker=args.gpus_per_worker,
+    )
+
+
+def _share(text: str) -> float:
+    """A worker's share of CPUs or GPUs: a number above 0 (0.5 lets two workers share one GPU)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text[:40]!r}") from None
+    if not 0 < value <= 1024:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text[:40]!r}")
+    return value
 
 
 def _answer(text: str) -> tuple[str, str]:
@@ -293,14 +331,34 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id", help="an ECCN or paragraph id, e.g. 5A002, 5A002.a.1, 3a001a5b2")
     show.add_argument("--json", action="store_true", help="print one JSON object")
     show.set_defaults(func=cmd_show)
-    batch = sub.add_parser("batch", help="classify every row of a CSV, XLSX or JSONL file (streaming, resumable)")
-    batch.add_argument("input", type=Path, help="input file with a 'description' column (.csv, .xlsx or .jsonl)")
+    batch = sub.add_parser(
+        "batch", help="classify every row of a CSV, XLSX, JSONL or Parquet file (streaming, resumable)"
+    )
+    batch.add_argument(
+        "input", type=Path, help="input file with a 'description' column (.csv, .xlsx, .jsonl or .parquet)"
+    )
     batch.add_argument("--output", type=Path, required=True, help="output file (.csv, .xlsx or .jsonl)")
     batch.add_argument("--top-k", type=_count(1, MAX_TOP_K), default=5, help="suggestions per row (default 5)")
     batch.add_argument("--records", type=Path, help="write a JSON audit record and a Markdown memo per row here")
     batch.add_argument("--resume", action="store_true", help="continue an interrupted run of the same input and output")
     batch.add_argument("--decisions", type=Path, help=DECISIONS_HELP)
     batch.add_argument("--chunk-size", type=_count(1, 10_000), default=64, help="rows per encoder call (default 64)")
+    batch.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="local: this process (default); ray: a pool of Ray actors, same output row for row",
+    )
+    batch.add_argument(
+        "--address", help="--engine ray: the cluster to join (default: RAY_ADDRESS, else a new local cluster)"
+    )
+    batch.add_argument(
+        "--workers", type=_count(1, 100_000), help="--engine ray: actors in the pool (default: the cluster's CPUs)"
+    )
+    batch.add_argument("--cpus-per-worker", type=_share, default=1.0, help="--engine ray: CPUs per actor (default 1)")
+    batch.add_argument(
+        "--gpus-per-worker", type=_share, help="--engine ray: GPUs per actor (e.g. 1 or 0.5); sets ECCN_DEVICE=cuda"
+    )
     batch.set_defaults(func=cmd_batch)
     lic = sub.add_parser("license", help="is a license required for an ECCN paragraph to a destination?")
     lic.add_argument("id", help="ECCN or paragraph id, or EAR99")
