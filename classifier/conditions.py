@@ -141,6 +141,11 @@ class Evidence:
         self.tokens = frozenset(_stem(w) for w in _WORD.findall(lowered))
         self.values = self._values(text, found) + self._answered_values(answers)
         self.qualifiers = {q["id"]: self._qualifier(q, text, answers) for q in book.qualifiers}
+        # memos: a paragraph's checks, verdict and path never change for one description (a Verdict is read,
+        # never changed, by its users); own checks are kept only when made outside a verdict under way, whose
+        # reference cycles see a placeholder
+        self._own: dict[str, list[Check]] = {}
+        self._open_verdicts = 0
         self._verdicts: dict[str, Verdict] = {}
         self._paths: dict[str, Verdict] = {}
 
@@ -320,7 +325,11 @@ class Evidence:
         )
 
     def own(self, pid: str) -> list[Check]:
-        """The checks of a paragraph's own text (not its sub-paragraphs or ancestors)."""
+        """The checks of a paragraph's own text (not its sub-paragraphs or ancestors), memoised: do not change
+        the list returned."""
+        known = None if self._open_verdicts else self._own.get(pid)
+        if known is not None:
+            return known
         para = self.book.paragraphs.get(pid)
         if para is None:
             return []
@@ -328,6 +337,8 @@ class Evidence:
         parent = self.book.paragraphs.get(para["parent"])
         if not checks and parent is not None and parent["connector"] in ("any", "all") and not self.book.children(pid):
             checks.append(self._words(pid, para["words"]))
+        if not self._open_verdicts:
+            self._own[pid] = checks
         return checks
 
     def exclusion(self, pid: str, item: dict[str, Any]) -> tuple[list[Check], bool]:
@@ -348,7 +359,16 @@ class Evidence:
         if found is not None:
             return found
         self._verdicts[pid] = Verdict(pid, Status.UNKNOWN)  # guards reference cycles
-        checks = self.own(pid)
+        self._open_verdicts += 1
+        try:
+            result = self._new_verdict(pid)
+        finally:
+            self._open_verdicts -= 1
+        self._verdicts[pid] = result
+        return result
+
+    def _new_verdict(self, pid: str) -> Verdict:
+        checks = list(self.own(pid))
         status = min((c.status for c in checks), default=Status.MET)
         children = self.book.children(pid)
         connector = self.book.paragraphs.get(pid, {}).get("connector") or "list"
@@ -367,9 +387,7 @@ class Evidence:
                 checks.extend(item_checks)
         if excluded:
             status = Status.NOT_MET
-        result = Verdict(pid, status, checks, excluded)
-        self._verdicts[pid] = result
-        return result
+        return Verdict(pid, status, checks, excluded)
 
     def path(self, pid: str) -> Verdict:
         """Status of ``pid`` as a classification: its ancestors' own conditions, itself and its sub-paragraphs.
@@ -392,9 +410,11 @@ class Evidence:
                     if applies:
                         status = Status.NOT_MET
                     checks.extend(item_checks)
-        return Verdict(
+        result = Verdict(
             target, status, checks, own.excluded or status is Status.NOT_MET and own.status is not Status.NOT_MET
         )
+        self._paths[pid] = result
+        return result
 
 
 class ConditionBook:

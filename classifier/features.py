@@ -153,13 +153,18 @@ class _DocTable:
         self.head_names = np.array(names, dtype=object)
         number = {h: i for i, h in enumerate(names)}
         self.head_id = np.array([number[h] for h in self.head], dtype=np.int64)
+        self._below: dict[str, list[int]] = {}  # an id -> the documents with it in their lineage
+        for i, lin in enumerate(self.lineage):
+            for pid in dict.fromkeys(lin):
+                self._below.setdefault(pid, []).append(i)
         self._under: dict[str, np.ndarray] = {}
 
     def under(self, paragraph_id: str) -> np.ndarray:
         """Mask of the documents at or below ``paragraph_id`` (it is in their lineage)."""
         mask = self._under.get(paragraph_id)
         if mask is None:
-            mask = self._under[paragraph_id] = np.array([paragraph_id in lin for lin in self.lineage])
+            mask = self._under[paragraph_id] = np.zeros(self.size, dtype=bool)
+            mask[self._below.get(paragraph_id, [])] = True
         return mask
 
 
