@@ -156,7 +156,7 @@ class Classifier:
         and cache is in place; then, with ``freeze_gc``, Python's cyclic garbage collector is told
         (``gc.collect(); gc.freeze()``) that the hundreds of thousands of objects loaded so far are
         permanent. Without that, each full collection re-scans them during batches (0.2-0.3 s a time,
-        measured by ``training.benchmark``). Nothing is leaked: garbage is collected before freezing.
+        measured by ``benchmarks.speed``). Nothing is leaked: garbage is collected before freezing.
 
         ``decisions``: a table of past decisions (``decisions.read_decisions``) to weigh and quote.
         """
