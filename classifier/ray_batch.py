@@ -131,15 +131,19 @@ def connect(address: str | None = None) -> bool:
 
     if ray.is_initialized():
         return False
+    # Ray's C++ log would print a benign notice per actor pool on the terminal; errors still come as exceptions
+    os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
     try:
         ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False)
-        logging.getLogger("ray.data").setLevel(logging.WARNING)  # no per-run INFO lines on the terminal
     except (ConnectionError, ValueError, RuntimeError) as err:
         where = address or os.environ.get("RAY_ADDRESS") or "a new local cluster"
         raise ClusterError(
             f"cannot start or reach Ray at {where} ({err}); start a cluster with `ray start --head` "
             "and pass its address (--address or RAY_ADDRESS), or leave both out for a local one"
         ) from err
+    import ray.data  # noqa: F401  (configures its loggers when first imported)
+
+    logging.getLogger("ray.data").setLevel(logging.ERROR)  # no per-run INFO lines on the terminal
     return True
 
 
