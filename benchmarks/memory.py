@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks.catalogue import write_catalogue
 
@@ -34,7 +35,7 @@ def _rss_mb(pid: int) -> float | None:
     return None
 
 
-def measure(rows: int, folder: Path, engine: str, interval: float) -> dict[str, float]:
+def measure(rows: int, folder: Path, engine: str, interval: float) -> dict[str, Any]:
     source = write_catalogue(folder / f"catalogue-{rows}.csv", rows)
     command = [sys.executable, "-m", "classifier", "batch", str(source), "--output", str(folder / f"out-{rows}.csv")]
     if engine == "ray":
@@ -51,7 +52,9 @@ def measure(rows: int, folder: Path, engine: str, interval: float) -> dict[str, 
     if process.returncode not in (0, 1):  # 1: some rows carry errors, as the catalogue means them to
         raise RuntimeError(f"the batch of {rows} rows failed with exit code {process.returncode}")
     late = samples[len(samples) // 2 :] or samples
+    tenths = [samples[min(len(samples) - 1, len(samples) * k // 10)] for k in range(1, 11)]
     return {
+        "tenths": tenths,
         "rows": rows,
         "seconds": seconds,
         "peak_mb": max(samples),
@@ -75,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{int(run['rows']):>10,} rows: peak {run['peak_mb']:7.0f} MB, median of the second half "
             f"{run['late_median_mb']:7.0f} MB, {run['seconds']:8.0f} s ({run['rows_per_s']:.0f} rows/s)"
         )
+        print(f"{'':>16}RSS at each tenth of the run (MB): {' '.join(f'{v:.0f}' for v in run['tenths'])}")
     growth = large["peak_mb"] / small["peak_mb"] - 1
     verdict = "flat" if growth <= TARGET else "NOT flat"
     print(f"peak growth {growth:+.1%} from {int(small['rows']):,} to {int(large['rows']):,} rows: {verdict}")
