@@ -18,6 +18,16 @@ def classifier():  # type: ignore[no-untyped-def]
     return Classifier.load()
 
 
+@pytest.fixture(scope="session")
+def ray_cluster():  # type: ignore[no-untyped-def]
+    """One local Ray cluster (2 CPUs, as this machine has) for every test of the Ray engine."""
+    import ray
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """How many inputs each property test tried (tests/test_properties.py), so the harness says what it covered."""
     import sys

@@ -1,7 +1,7 @@
 """The Ray engine gives, row for row and byte for byte, what the one-process batch gives.
 
-One local Ray cluster (2 CPUs) serves every test here; each run starts its own actor pool, which loads the
-classifier from disk, so the runs are few and small.
+One local Ray cluster (2 CPUs, the ``ray_cluster`` session fixture) serves every test here; each run starts its
+own actor pool, which loads the classifier from disk, so the runs are few and small.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,19 +16,10 @@ import pytest
 from classifier import cli
 from classifier.batch import run_batch
 from classifier.engine import Classifier
+from classifier.ray_batch import run_ray_batch
 from tests.test_batch import ROWS, write_csv
 
-ray = pytest.importorskip("ray")
-from classifier.ray_batch import run_ray_batch  # noqa: E402  (after the skip: it needs ray)
-
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-
-
-@pytest.fixture(scope="session")
-def ray_cluster() -> Iterator[None]:
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield
-    ray.shutdown()
 
 
 def local_output(classifier: Classifier, src: Path, out: Path, chunk_size: int) -> bytes:
