@@ -35,6 +35,7 @@ ADDED = (
     "heading",
     "suggestions",
     "findings",
+    "license",
     "license_required",
     "past_decisions",
     "error",
@@ -67,6 +68,13 @@ def _row_facts(row: dict[str, Any]) -> dict[str, Any]:
     return facts
 
 
+def _license_required(view: dict[str, Any] | None) -> bool | str:
+    """A real boolean for required / not required; empty for review (and when no destination was given)."""
+    if view is None or view["license_required"] is None:
+        return ""
+    return bool(view["license_required"])
+
+
 def _output_row(row: dict[str, Any], result: Any = None, error: str = "") -> dict[str, Any]:
     out = {k: v for k, v in row.items() if k != "_error"}
     if result is not None:
@@ -79,7 +87,8 @@ def _output_row(row: dict[str, Any], result: Any = None, error: str = "") -> dic
                 "heading": top.heading,
                 "suggestions": "; ".join(f"{s.eccn} ({percent(s.confidence)})" for s in result.suggestions),
                 "findings": "; ".join(f"{f.rule}: {f.outcome}" for f in result.findings if f.triggered),
-                "license_required": "" if result.license is None else str(result.license["license_required"]).lower(),
+                "license": "" if result.license is None else result.license["verdict"],
+                "license_required": _license_required(result.license),
                 "past_decisions": "; ".join(
                     f"{p.eccn} ({p.source}, similarity {p.similarity:.2f})" for p in result.precedents
                 ),
@@ -145,6 +154,13 @@ def _neutralise(value: Any) -> Any:
     return value
 
 
+def _csv_cell(value: Any) -> Any:
+    """CSV has no booleans: write them as true/false (JSONL and XLSX keep real booleans)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _neutralise(value)
+
+
 def _columns(part: Path, first: list[str]) -> list[str]:
     """Every key of every row, input columns first and the added columns last (a first streaming pass)."""
     seen = dict.fromkeys(first)
@@ -172,7 +188,7 @@ def _write_final(part: Path, output: Path, first_columns: list[str]) -> None:
                 writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
                 writer.writeheader()
                 for row in rows:
-                    writer.writerow({k: _neutralise(v) for k, v in row.items()})
+                    writer.writerow({k: _csv_cell(v) for k, v in row.items()})
         else:
             from openpyxl import Workbook
 

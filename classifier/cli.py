@@ -26,6 +26,12 @@ DECISIONS_HELP = (
 )
 
 
+END_USE_HELP = (
+    "a known end use (15 CFR part 744): nuclear, missile, chemical-biological-weapons, military, "
+    "military-intelligence, supercomputer, advanced-node-ic, semiconductor-manufacturing"
+)
+
+
 def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -78,6 +84,7 @@ def cmd_classify(args: argparse.Namespace, corpus: Corpus) -> int:
         "payload_kg": args.payload_kg,
         "range_km": args.range_km,
         "mass_market": args.mass_market,
+        "end_use": args.end_use,
     }
     try:
         result = Classifier.load(corpus_dir=corpus.directory, decisions=args.decisions).classify(
@@ -99,11 +106,12 @@ def cmd_classify(args: argparse.Namespace, corpus: Corpus) -> int:
 
 
 def cmd_license(args: argparse.Namespace, corpus: Corpus) -> int:
+    from classifier.rules.end_use import UnknownEndUse
     from classifier.rules.license import license_view
 
     try:
-        view = license_view(corpus, args.id, args.destination)
-    except (UnknownId, UnknownCountry) as err:
+        view = license_view(corpus, args.id, args.destination, args.end_use)
+    except (UnknownId, UnknownCountry, UnknownEndUse) as err:
         return _error(err)
     if args.json:
         _print_json(view)
@@ -178,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--payload-kg", type=float, help="payload in kg (MTCR)")
     classify.add_argument("--range-km", type=float, help="range in km (MTCR)")
     classify.add_argument("--mass-market", type=_yes_no, help="yes/no: the item meets the Cryptography Note")
+    classify.add_argument("--end-use", help=END_USE_HELP)
     classify.add_argument("--json", action="store_true", help="print one JSON object")
     classify.add_argument("--records", type=Path, help="also write a JSON audit record and a Markdown memo here")
     classify.add_argument("--decisions", type=Path, help=DECISIONS_HELP)
@@ -195,9 +204,13 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--decisions", type=Path, help=DECISIONS_HELP)
     batch.add_argument("--chunk-size", type=int, default=64, help="rows per encoder call (default 64)")
     batch.set_defaults(func=cmd_batch)
-    lic = sub.add_parser("license", help="is a license required for an ECCN paragraph to a destination?")
+    lic = sub.add_parser(
+        "license",
+        help="is a license required for an ECCN paragraph (or EAR99) to a destination? required / not required / review",
+    )
     lic.add_argument("id", help="ECCN or paragraph id, or EAR99")
     lic.add_argument("--destination", required=True, help="country name or ISO code")
+    lic.add_argument("--end-use", help=END_USE_HELP)
     lic.add_argument("--json", action="store_true", help="print one JSON object")
     lic.set_defaults(func=cmd_license)
     dm = sub.add_parser(

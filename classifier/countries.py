@@ -31,6 +31,7 @@ class Country:
     embargoed: bool
     embargo_note: str
     country_groups: tuple[str, ...]
+    part_of: str = ""  # a region with its own sanctions (Crimea): the country whose chart row it shares
 
     def in_group(self, group: str) -> bool:
         """``in_group("E:1")``; a bare letter ("E") matches any of its sub-groups."""
@@ -38,6 +39,10 @@ class Country:
 
     def has_mark(self, column: str) -> bool:
         return column in self.marks
+
+    def is_one_of(self, names: list[str] | tuple[str, ...]) -> bool:
+        """True when this destination (or the country a region is part of) is named."""
+        return self.name in names
 
 
 def fold(name: str) -> str:
@@ -79,4 +84,5 @@ class Countries:
             embargoed=row["embargoed"],
             embargo_note=row["embargo_note"],
             country_groups=tuple(row["country_groups"]),
+            part_of=row.get("part_of", ""),
         )

@@ -34,6 +34,7 @@ from classifier.result import Classification, Finding, MTCRMatch, Precedent
 from classifier.retrieve import Candidate, Retriever
 from classifier.rules import apply_rules
 from classifier.rules.de_minimis import DeMinimisInputError
+from classifier.rules.end_use import UnknownEndUse
 
 log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 20_000
@@ -353,7 +354,7 @@ class Classifier:
         if rules:
             try:
                 suggestions, findings, license_view = apply_rules(facts, suggestions, self.corpus, destination)
-            except DeMinimisInputError as err:
+            except (DeMinimisInputError, UnknownEndUse) as err:
                 raise InputError(str(err)) from err
         return Classification(
             text=facts.text,

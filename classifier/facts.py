@@ -87,6 +87,8 @@ EXPLICIT_FACTS = {
     "enc_authorization": "ENC authorization of U.S. encryption content: b1, b2, b3 or public-source (de minimis)",
     "mass_market": "the item meets the Cryptography Note (True/False)",
     "data_confidentiality": "the cryptography provides data confidentiality (True/False)",
+    "end_use": "a stated end use (15 CFR part 744): nuclear, missile, chemical-biological-weapons, military, "
+    "military-intelligence, supercomputer, advanced-node-ic, semiconductor-manufacturing",
 }
 
 

@@ -108,6 +108,7 @@ def test_supplements_2_to_4_are_in_the_corpus(corpus: Corpus) -> None:
 
 def test_rebuilding_from_the_committed_sources_gives_the_committed_corpus(tmp_path: Path) -> None:
     shutil.copytree(CORPUS_DIR / "sources", tmp_path / "sources")
+    shutil.copytree(CORPUS_DIR / "rules", tmp_path / "rules")
     manifest = build(tmp_path)
     committed = json.loads((CORPUS_DIR / "MANIFEST.json").read_text())
     assert manifest["files"] == committed["files"]
@@ -116,6 +117,7 @@ def test_rebuilding_from_the_committed_sources_gives_the_committed_corpus(tmp_pa
 
 def test_rebuild_from_a_newer_download_records_its_edition(tmp_path: Path) -> None:
     shutil.copytree(CORPUS_DIR / "sources", tmp_path / "sources")
+    shutil.copytree(CORPUS_DIR / "rules", tmp_path / "rules")
     newer = tmp_path / "download.xml"
     original = (CORPUS_DIR / "sources" / "ecfr-774-supp1" / "title-15-part-774-supp1.xml").read_text()
     newer.write_text(original.replace("Widgets", "Widgets"), encoding="utf-8")
@@ -151,7 +153,7 @@ def test_a_label_typo_in_the_source_still_gives_the_right_id(corpus: Corpus) -> 
 def test_a_use_condition_in_an_exception_does_not_remove_the_row(corpus: Corpus) -> None:
     rows = corpus.controls_for("3A001.b.2")
     ns1 = [r for r in rows if "NS 1" in r["columns"]]
-    assert ns1 and "civil telecommunications" in ns1[0]["conditions"]
+    assert ns1 and "civil telecommunications" in ns1[0]["condition"]
 
 
 def test_entries_without_a_license_requirements_heading_still_have_their_controls(corpus: Corpus) -> None:

@@ -83,10 +83,18 @@ def test_worded_rows_excluding_a5_or_a6(corpus: Corpus) -> None:
 
 
 def test_license_exceptions_worth_checking_carry_limits_and_citations(corpus: Corpus) -> None:
-    view = license_view(corpus, "5A002.a.1", "China")
+    view = license_view(corpus, "5A002.a.1", "Germany")
     symbols = {e["symbol"]: e for e in view["license_exceptions"]}
     assert symbols["LVS"]["value_limit_usd"] == 500 and "740.3" in symbols["LVS"]["citation"]
     assert "ENC" in symbols and "AIA" not in symbols  # AIA is scoped to 5A002.z paragraphs
+
+
+def test_lvs_is_only_for_country_group_b(corpus: Corpus) -> None:
+    """§ 740.3(b): LVS "is available for all destinations in Country Group B"; China is not in it."""
+    view = license_view(corpus, "5A002.a.1", "China")
+    assert "LVS" not in {e["symbol"] for e in view["license_exceptions"]}
+    (lvs,) = [e for e in view["license_exceptions_ruled_out"] if e["symbol"] == "LVS"]
+    assert "740.3(b)" in lvs["why"]
 
 
 def test_embargoed_destinations_point_to_part_746(corpus: Corpus) -> None:

@@ -23,7 +23,7 @@ def apply_rules(
     """Run every rule; returns the (possibly re-ordered) suggestions, the findings and the license view."""
     ctx = RuleContext(facts, list(suggestions), corpus, destination)
     findings = [*encryption.evaluate(ctx), *mtcr.category_1(ctx), *mtcr.category_2(ctx), *order_of_review.evaluate(ctx)]
-    license_findings, view = license.evaluate(ctx)
+    license_findings, view = license.evaluate(ctx, findings)
     findings += license_findings
     findings += de_minimis.evaluate(corpus, facts.extra, destination)
     return ctx.suggestions, findings, view
