@@ -207,13 +207,14 @@ class Corpus:
                 children.setdefault(str(parent), []).append(p)
         return children
 
-    def controls_for(self, text: str | ECCN) -> list[dict[str, Any]]:
+    def controls_for(self, text: str | ECCN, destination: str | None = None) -> list[dict[str, Any]]:
         """The Control(s) rows of the entry that cover this id ("NS applies to 4A003.b, .c" covers 4A003.b.1).
 
         Each row comes with ``partial`` (it covers only part of what was asked: an entry, or a paragraph
         whose sub-paragraphs it names) and ``condition`` (words a person must confirm: a scope stated in
         words, "except ... if being exported for use in ..."). Rows whose exceptions take the id out are
-        left out.
+        left out. With a ``destination``, a condition that names other destinations only ("except to Russia
+        for use in ... the ISS" asked for China) does not apply.
         """
         eccn = ECCN.parse(text)
         entry = self.entries[eccn.head]
@@ -234,6 +235,9 @@ class Corpus:
             for item in row.get("except_if", []):
                 ids = _ids(item["paragraphs"])
                 if not ids or any(eccn.is_descendant_of(p, strict=False) or p.is_descendant_of(eccn) for p in ids):
+                    named = self.country_table.named_in(item["condition"]) if destination else []
+                    if named and destination not in named:
+                        continue
                     conditions.append(f"not if: {item['condition']}")
             rows.append(dict(row, partial=partial, condition="; ".join(conditions)))
         return rows

@@ -57,10 +57,18 @@ class Countries:
         self._by_name = data["countries"]
         self._aliases = data["aliases"]
         self._iso = data["iso_codes"]
+        self._pattern: re.Pattern[str] | None = None
 
     @property
     def footnotes(self) -> dict[str, str]:
         return dict(self.data["footnotes"])
+
+    def named_in(self, text: str) -> list[str]:
+        """The destinations a text names ("except to Russia for use in ..." names Russia)."""
+        if self._pattern is None:
+            keys = sorted((k for k in self._aliases if len(k) >= 4), key=len, reverse=True)
+            self._pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b")
+        return list(dict.fromkeys(self._aliases[m] for m in self._pattern.findall(fold(text))))
 
     def names(self) -> list[str]:
         return sorted(self._by_name)

@@ -32,6 +32,7 @@ FILLER = re.compile(
 )
 ASIDE = re.compile(r"\((?:refer|see)\b[^()]*\)", re.I)  # "(refer to 4A994 for ...)": a pointer, not a scope
 PAREN_EXCEPT = re.compile(r"\((?:except|excluding)\s+(?P<what>(?:[^()]|\([^()]*\))*)\)", re.I)
+RULE_FOLLOWS = re.compile(r"\s+and a license is required\b", re.I)
 SENTENCE_END = re.compile(r"\.\s+(?=[A-Z(]|Note\b)")
 SPACED_DOT = re.compile(r"\b([0-9][A-E][0-9]{3})(?:\.\s+(?=[a-z0-9]{1,2}\b)|\s+(?=\.[a-z]))")
 LEADING_REL = re.compile(r"^\.?(?P<path>[a-z]{1,2}(?:\.[a-z0-9]{1,2})*)\.?\s+(?=[a-z])")
@@ -92,6 +93,8 @@ def _exceptions(text: str, eccn: str, base: str) -> tuple[list[str], list[dict[s
     """Paragraphs taken out of a row: plain ids, and ids taken out only under a stated condition."""
     plain: list[str] = []
     conditional: list[dict[str, Any]] = []
+    if not _refs(text, eccn, base)[0]:  # "to Russia for use in, with, or for the ISS": one condition, no ids
+        return [], [{"paragraphs": [], "condition": text.strip(" :.")}]
     items = text.split(";") if ";" in text else re.split(r",(?![^()]*\))", text)
     for item in items:
         item = item.strip(" :.")
@@ -116,6 +119,7 @@ def parse_control_row(control: str, chart: str, eccn: str) -> dict[str, Any]:
         reasons = [FOREIGN_POLICY]
     scope_text = re.sub(r"^(?:y|ies)\s+(?:to\s+)?", "", scope_text).strip()
     scope_text = SENTENCE_END.split(scope_text, maxsplit=1)[0].strip()  # the scope is the first sentence
+    scope_text = RULE_FOLLOWS.split(scope_text, maxsplit=1)[0].strip()  # "... .d.16 and a license is required"
     scope_text = ASIDE.sub(" ", scope_text)
     excepted: list[str] = []
     except_if: list[dict[str, Any]] = []

@@ -46,7 +46,7 @@ def _reads(reading: dict[str, Any], country: Country, corpus: Corpus) -> tuple[b
 def row_answers(corpus: Corpus, found: Lookup, country: Country) -> list[dict[str, Any]]:
     """One answer per reason for control that covers the item."""
     out = []
-    for row in corpus.controls_for(found.id):
+    for row in corpus.controls_for(found.id, country.part_of or country.name):
         reading = row["reading"]
         applies, how = _reads(reading, country, corpus)
         if applies is None:

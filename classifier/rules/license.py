@@ -155,9 +155,12 @@ def license_view(
                 )
             )
         answers += rows + note_answers(corpus, found, country)
-    answers += sanction_answers(corpus, found, country, rows)
-    end_use_found, checks = end_use_answers(corpus, found.id if found else eccn, country, end_use)
-    answers += end_use_found + _from_findings(deciding)
+    checks: list[dict[str, str]] = []
+    if not answers or answers[0].get("jurisdiction") != "ITAR":  # parts 744 and 746 govern items subject to the EAR
+        answers += sanction_answers(corpus, found, country, rows)
+        end_use_found, checks = end_use_answers(corpus, found.id if found else eccn, country, end_use)
+        answers += end_use_found
+    answers += _from_findings(deciding)
     verdict = combine([a["verdict"] for a in answers])
     jurisdiction = next((a["jurisdiction"] for a in answers if a.get("jurisdiction")), "EAR")
     offered, ruled_out = (
