@@ -27,7 +27,7 @@ def review(corpus: Corpus, eccn: str) -> list[str]:
         ("9A610.x", "'600 series' or 9x515"),
         ("9A610.y.1", "'.y' paragraph"),
         ("9A515.a.1", "'600 series' or 9x515"),
-        ("5A991.c", "anti-terrorism catch-all"),
+        ("5A991.c", "x99x catch-all"),
         ("4A003.b", "specially designed"),
     ],
 )

@@ -67,7 +67,7 @@ def row_answers(corpus: Corpus, found: Lookup, country: Country) -> list[dict[st
                     verdict,
                     citation,
                     why,
-                    reading.get("read", ()) if applies is None else (),
+                    reading.get("read", ()) if applies is None else (f"the Control(s) row of {found.id.head}: {row['control_text']}",),
                     reason=reason,
                     columns=reading.get("columns", []),
                     how=how,

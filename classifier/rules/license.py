@@ -151,7 +151,8 @@ def license_view(
                     "License Requirements",
                     REVIEW,
                     f"15 CFR part 774, Supplement No. 1, ECCN {found.id.head}",
-                    "the entry states no Control(s) row this tool can apply: read its License Requirements",
+                    "the entry states no Control(s) row this tool can apply: read its License Requirements"
+                    + "".join(f". {n['text'][:300]}" for n in found.entry["license_notes"][:1]),
                 )
             )
         answers += rows + note_answers(corpus, found, country)
