@@ -132,7 +132,8 @@ _UNIT_ALTERNATION = "|".join(sorted((re.escape(u) for u in UNITS if "_" not in u
 _NUMBER = r"(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)(?:\s*[x×]\s*10\^?(?P<exp>[−-]?[0-9]+))?"
 QUANTITY = re.compile(rf"{_NUMBER}\s?(?P<unit>{_UNIT_ALTERNATION})(?![A-Za-z0-9])", re.I)
 KEY_LENGTH = re.compile(
-    r"\b(?P<alg>AES|RSA|ECC|ECDSA|ECDH|DH|DES|3DES|ChaCha20|Blowfish|Twofish|Camellia|SM4|curve)[\s\-]?(?P<bits>[0-9]{2,5})\b",
+    r"\b(?P<alg>AES|RSA|ECC|ECDSA|ECDH|DH|DES|3DES|ChaCha20|Blowfish|Twofish|Camellia|SM4|ARIA|SEED|Serpent|IDEA|"
+    r"RC5|RC6|CAST|GOST|Kuznyechik|curve)[\s\-]?(?P<bits>[0-9]{2,5})\b",
     re.I,
 )
 # comparison words in paragraphs, nearest before the number

@@ -90,7 +90,7 @@ def render_license(view: dict[str, Any]) -> str:
 
 
 def render_de_minimis(decision: dict[str, Any]) -> str:
-    verdict = "SUBJECT to the EAR" if decision["subject_to_ear"] else "NOT subject to the EAR"
+    verdict = {True: "SUBJECT to the EAR", False: "NOT subject to the EAR", None: "REVIEW"}[decision["subject_to_ear"]]
     threshold = f"{decision['threshold']:g} %" if decision["threshold"] is not None else "none (no de minimis level)"
     return (
         f"De minimis to {decision['destination']}: {verdict}\n"
