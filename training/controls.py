@@ -27,9 +27,13 @@ LEAD_WORDS = re.compile(r"^(?:items? controlled (?:by|in|under)|paragraphs?|ECCN
 # words that make a row depend on facts about the transaction, not on the paragraph alone
 CONDITION_WORDS = re.compile(r"\b(being|for use|when|if|unless|destined|exported|provided|regardless)\b", re.I)
 FILLER = re.compile(
-    r"\b(?:and|or|the|items?|controlled|by|in|under|paragraphs?|ECCNs?|only|to|through|those|for|of|described)\b",
+    r"\b(?:and|or|the|items?|controlled|by|in|under|paragraphs?|ECCNs?|only|to|through|those|for|of|described|"
+    r"software|technology|commodities|equipment)\b",
     re.I,
 )
+# "..., for commodities or “software” controlled for EI reasons in ECCN 5A002, 5A004 or 5D002": restates the
+# row's own reason, not a further condition on the paragraphs it names
+RESTATED = re.compile(r",?\s*for (?:commodities|items|equipment)?(?: or )?“?(?:software)?”?\s*controlled for ([A-Z]{2}) reasons\b.*$")
 ASIDE = re.compile(r"\((?:refer|see)\b[^()]*\)", re.I)  # "(refer to 4A994 for ...)": a pointer, not a scope
 PAREN_EXCEPT = re.compile(r"\((?:except|excluding)\s+(?P<what>(?:[^()]|\([^()]*\))*)\)", re.I)
 RULE_FOLLOWS = re.compile(r"\s+and a license is required\b", re.I)
@@ -135,6 +139,8 @@ def parse_control_row(control: str, chart: str, eccn: str) -> dict[str, Any]:
     scope_text = PAREN_EXCEPT.sub(" ", scope_text)
     parts = re.split(r"\b(?:except|EXCEPT)(?: for)?\s*:?", scope_text, maxsplit=1)
     applies_to = parts[0].strip(" ,")
+    if (m := RESTATED.search(applies_to)) and m[1] in reasons and _refs(applies_to[: m.start()], eccn, eccn)[0]:
+        applies_to = applies_to[: m.start()]
     entire = bool(re.match(r"^(?:the )?entire\s*entry", applies_to, re.I))
     # references to other ECCNs ("... see 9A120") are cross-references, not the scope of this row
     own = [] if entire else _own(paragraph_refs(applies_to, eccn), eccn)

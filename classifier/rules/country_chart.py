@@ -69,6 +69,7 @@ def row_answers(corpus: Corpus, found: Lookup, country: Country) -> list[dict[st
                     why,
                     reading.get("read", ()) if applies is None else (f"the Control(s) row of {found.id.head}: {row['control_text']}",),
                     reason=reason,
+                    read_as=reading["kind"],
                     columns=reading.get("columns", []),
                     how=how,
                     partial=row["partial"],
