@@ -206,7 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     batch.set_defaults(func=cmd_batch)
     lic = sub.add_parser(
         "license",
-        help="is a license required for an ECCN paragraph (or EAR99) to a destination? required / not required / review",
+        help="is a license required for an ECCN paragraph (or EAR99) to a destination? "
+        "required / not required / review",
     )
     lic.add_argument("id", help="ECCN or paragraph id, or EAR99")
     lic.add_argument("--destination", required=True, help="country name or ISO code")

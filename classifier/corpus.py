@@ -235,8 +235,8 @@ class Corpus:
             for item in row.get("except_if", []):
                 ids = _ids(item["paragraphs"])
                 if not ids or any(eccn.is_descendant_of(p, strict=False) or p.is_descendant_of(eccn) for p in ids):
-                    named = self.country_table.named_in(item["condition"]) if destination else []
-                    if named and destination not in named:
+                    mentioned = self.country_table.named_in(item["condition"]) if destination else []
+                    if mentioned and destination not in mentioned:
                         continue
                     conditions.append(f"not if: {item['condition']}")
             rows.append(dict(row, partial=partial, condition="; ".join(conditions)))

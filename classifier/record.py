@@ -110,7 +110,9 @@ def memo_markdown(result: Classification, inputs: dict[str, Any] | None = None) 
         ]
         lines += [f"- {r['reason']}: {r['how']} → {r['verdict']}" for r in view["rows"]]
         lines += [
-            f"- {a['source']}: {a['verdict']} — {a['why']} ({a['citation']})" for a in view["answers"] if "reason" not in a
+            f"- {a['source']}: {a['verdict']} — {a['why']} ({a['citation']})"
+            for a in view["answers"]
+            if "reason" not in a
         ]
         lines += [f"- To review: read {'; '.join(r['read'])} — {r['why']}" for r in view["review"]]
         lines += [f"- Check: {c['text']}" for c in view.get("end_use_checks", [])]

@@ -70,7 +70,10 @@ def render_license(view: dict[str, Any]) -> str:
         lines.append(f"   To review: read {'; '.join(item['read'])} — {item['why'][:200]}")
     if view.get("end_use_checks"):
         cited = "; ".join(c["citation"] for c in view["end_use_checks"])
-        lines.append(f"   Part 744 end-use checks for {view['destination']} (a license is required if you know of such an end use; state it with --end-use): {cited}")
+        lines.append(
+            f"   Part 744 end-use checks for {view['destination']} (a license is required if you know of such an "
+            f"end use; state it with --end-use): {cited}"
+        )
     if view.get("embargo"):
         lines.append(f"   Embargo: {view['embargo']['note']}")
     for number, text in view.get("footnotes", {}).items():

@@ -64,15 +64,28 @@ def test_a_country_chart_line_after_an_empty_controls_label_is_a_row(parsed: dic
     [
         ("NS applies to 9A004 .g, .r, .u, and .w", "9A004", ["9A004.g", "9A004.r", "9A004.u", "9A004.w"], [], []),
         ("NS applies to entire entry, except 8A620. b and .y", "8A620", [], ["8A620.b", "8A620.y"], []),
-        ("NS applies to 5A001.b (except .b.5), .c, .f (except f.3)", "5A001", ["5A001.b", "5A001.c", "5A001.f"],
-         ["5A001.b.5", "5A001.f.3"], []),
+        (
+            "NS applies to 5A001.b (except .b.5), .c, .f (except f.3)",
+            "5A001",
+            ["5A001.b", "5A001.c", "5A001.f"],
+            ["5A001.b.5", "5A001.f.3"],
+            [],
+        ),
         (
             "NS applies to entire entry except: 9A610.b; parts and components controlled in 9A610.x if being exported "
             "or reexported for use in an aircraft controlled in 9A610.b; and 9A610.y",
-            "9A610", [], ["9A610.b", "9A610.y"], ["9A610.x"],
+            "9A610",
+            [],
+            ["9A610.b", "9A610.y"],
+            ["9A610.x"],
         ),
-        ("NS applies to entire entry except 0A509.a for items for ECCN 0A502 or ECCN 0A508, and 0A509.d", "0A509",
-         [], ["0A509.d"], ["0A509.a"]),
+        (
+            "NS applies to entire entry except 0A509.a for items for ECCN 0A502 or ECCN 0A508, and 0A509.d",
+            "0A509",
+            [],
+            ["0A509.d"],
+            ["0A509.a"],
+        ),
         ("CB applies to items controlled by 1C351.d.15 and .16", "1C351", ["1C351.d.15", "1C351.d.16"], [], []),
     ],
 )
@@ -86,7 +99,9 @@ def test_scopes_and_exceptions(
 
 
 def test_a_scope_stated_in_words_is_a_condition() -> None:
-    row = parse_control_row("NS applies to shotguns with a barrel length less than 18 inches (45.72 cm)", "NS Column 1", "0A502")
+    row = parse_control_row(
+        "NS applies to shotguns with a barrel length less than 18 inches (45.72 cm)", "NS Column 1", "0A502"
+    )
     assert row["conditions"].startswith("shotguns") and not row["entire_entry"]
 
 
@@ -106,7 +121,9 @@ def test_rows_in_words_are_read_for_destinations(corpus: Corpus) -> None:
     row = parse_control_row("RS applies to 9A515.y", "China, Russia or Venezuela (see § 742.6(a)(7)).", "9A515")
     reading = read_row(row, pointers, names)
     assert reading["kind"] == "destinations" and set(reading["countries"]) == {"China", "Russia", "Venezuela"}
-    un = read_row(parse_control_row("UN applies to entire entry", "See § 746.1(b) for UN controls", "0A501"), pointers, names)
+    un = read_row(
+        parse_control_row("UN applies to entire entry", "See § 746.1(b) for UN controls", "0A501"), pointers, names
+    )
     assert "Iraq" in un["countries"] and "746.1(b)(2)" in un["citation"]
     cw = parse_control_row(
         "CW applies to 1C350.b and .c. A license is required, for CW reasons, to export or reexport Schedule 2 "

@@ -97,7 +97,12 @@ def test_crimea_and_the_covered_regions_are_destinations(corpus: Corpus, name: s
 
 @pytest.mark.parametrize(
     ("destination", "ear99", "citation"),
-    [("Cuba", "required", "746.2(a)"), ("Iran", "required", "746.7"), ("North Korea", "review", "746.4(a)"), ("Syria", "review", "746.9(a)")],
+    [
+        ("Cuba", "required", "746.2(a)"),
+        ("Iran", "required", "746.7"),
+        ("North Korea", "review", "746.4(a)"),
+        ("Syria", "review", "746.9(a)"),
+    ],
 )
 def test_embargoed_destinations_follow_their_part_746_section(
     corpus: Corpus, destination: str, ear99: str, citation: str
@@ -115,7 +120,9 @@ def test_the_stale_syria_text_is_flagged(corpus: Corpus) -> None:
 # -- 4. .y paragraphs ----------------------------------------------------------------------------------
 def test_9a515_y_to_china_needs_a_license_under_rs(corpus: Corpus) -> None:
     view = license_view(corpus, "9A515.y", "China")
-    assert view["verdict"] == "required" and any(r["reason"] == "RS" and r["verdict"] == "required" for r in view["rows"])
+    assert view["verdict"] == "required" and any(
+        r["reason"] == "RS" and r["verdict"] == "required" for r in view["rows"]
+    )
 
 
 def test_no_600_series_or_9x515_y_paragraph_is_no_license_to_china_russia_or_venezuela(corpus: Corpus) -> None:
@@ -130,7 +137,7 @@ def test_no_600_series_or_9x515_y_paragraph_is_no_license_to_china_russia_or_ven
 
 @pytest.mark.parametrize("item", ["9A610.y", "9A004.y", "9A610.y.1"])
 def test_except_lists_take_y_paragraphs_out_of_ns_rows(corpus: Corpus, item: str) -> None:
-    """"NS applies to entire entry except: 9A610.b; ...; and 9A610.y"; "NS applies to 9A004 .g, .r, .u, and .w"."""
+    """ "NS applies to entire entry except: 9A610.b; ...; and 9A610.y"; "NS applies to 9A004 .g, .r, .u, and .w"."""
     assert verdict(corpus, item, "Germany") == "not required"
 
 
@@ -218,12 +225,18 @@ def test_unknown_end_uses_are_refused(corpus: Corpus) -> None:
         ("For all items subject to the EAR. (See §744.11 of the EAR)", "EAR99", "required"),
         ("For any item subject to the EAR listed in supplement no. 2 to part 744.", "5A992.c", "required"),
         ("For any item subject to the EAR listed in supplement no. 2 to part 744.", "EAR99", "not required"),
-        ("For all items subject to the EAR when used in projects specified in § 746.8(a)(4) of the EAR", "EAR99", "review"),
+        (
+            "For all items subject to the EAR when used in projects specified in § 746.8(a)(4) of the EAR",
+            "EAR99",
+            "review",
+        ),
         ("For items on the CCL and EAR99 items listed in supplement no. 7 to part 746 of the EAR", "EAR99", "review"),
         ("Something new the tool has never seen", "5A002.a.1", "review"),
     ],
 )
-def test_entity_list_requirements_are_read_or_reviewed(corpus: Corpus, requirement: str, item: str, expected: str) -> None:
+def test_entity_list_requirements_are_read_or_reviewed(
+    corpus: Corpus, requirement: str, item: str, expected: str
+) -> None:
     result = entity_list_requirement(corpus, requirement, item)
     assert result["verdict"] == expected and "744.11" in result["citation"]
 

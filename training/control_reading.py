@@ -30,7 +30,9 @@ ASIDE = re.compile(r"\((?:see|refer)\b[^()]*(?:\([^()]*\)[^()]*)*\)", re.I)
 NOT_A_RULE = re.compile(
     r"^\(?(?:see|refer|the commerce country chart|accordingly|note|for licensing requirements)\b", re.I
 )
-SECTION = re.compile(r"§§?\s*[0-9]{3}\.[0-9]+[a-z]?(?:\([a-z0-9]+\))*|\bpart [0-9]{3}\b|Supplement No\. [0-9]+ to part [0-9]{3}", re.I)
+SECTION = re.compile(
+    r"§§?\s*[0-9]{3}\.[0-9]+[a-z]?(?:\([a-z0-9]+\))*|\bpart [0-9]{3}\b|Supplement No\. [0-9]+ to part [0-9]{3}", re.I
+)
 
 
 @dataclass
@@ -185,7 +187,9 @@ def check_entries(
             counts["rows"] += 1
             kind = row["reading"]["kind"]
             counts["review" if kind == "review" else f"read_{kind}"] += 1
-    problems += [f"{eccn}: listed as a source discrepancy but reasons and rows now agree" for eccn in set(discrepancies) - seen]
+    problems += [
+        f"{eccn}: listed as a source discrepancy but reasons and rows now agree" for eccn in set(discrepancies) - seen
+    ]
     if problems:
         raise SourceError(where, None, None, "reasons for control and Control(s) rows disagree: " + "; ".join(problems))
     counts["entries_reasons_rows_disagree"] = 0

@@ -33,7 +33,9 @@ FILLER = re.compile(
 )
 # "..., for commodities or “software” controlled for EI reasons in ECCN 5A002, 5A004 or 5D002": restates the
 # row's own reason, not a further condition on the paragraphs it names
-RESTATED = re.compile(r",?\s*for (?:commodities|items|equipment)?(?: or )?“?(?:software)?”?\s*controlled for ([A-Z]{2}) reasons\b.*$")
+RESTATED = re.compile(
+    r",?\s*for (?:commodities|items|equipment)?(?: or )?“?(?:software)?”?\s*controlled for ([A-Z]{2}) reasons\b.*$"
+)
 ASIDE = re.compile(r"\((?:refer|see)\b[^()]*\)", re.I)  # "(refer to 4A994 for ...)": a pointer, not a scope
 PAREN_EXCEPT = re.compile(r"\((?:except|excluding)\s+(?P<what>(?:[^()]|\([^()]*\))*)\)", re.I)
 RULE_FOLLOWS = re.compile(r"\s+and a license is required\b", re.I)
@@ -139,8 +141,9 @@ def parse_control_row(control: str, chart: str, eccn: str) -> dict[str, Any]:
     scope_text = PAREN_EXCEPT.sub(" ", scope_text)
     parts = re.split(r"\b(?:except|EXCEPT)(?: for)?\s*:?", scope_text, maxsplit=1)
     applies_to = parts[0].strip(" ,")
-    if (m := RESTATED.search(applies_to)) and m[1] in reasons and _refs(applies_to[: m.start()], eccn, eccn)[0]:
-        applies_to = applies_to[: m.start()]
+    restated = RESTATED.search(applies_to)
+    if restated and restated[1] in reasons and _refs(applies_to[: restated.start()], eccn, eccn)[0]:
+        applies_to = applies_to[: restated.start()]
     entire = bool(re.match(r"^(?:the )?entire\s*entry", applies_to, re.I))
     # references to other ECCNs ("... see 9A120") are cross-references, not the scope of this row
     own = [] if entire else _own(paragraph_refs(applies_to, eccn), eccn)
@@ -155,7 +158,7 @@ def parse_control_row(control: str, chart: str, eccn: str) -> dict[str, Any]:
         excepted += plain
         except_if += conditional
     chart = _normalize(chart)
-    if (m := BARE_COLUMN.match(chart.strip())) and len(reasons) == 1:
+    if BARE_COLUMN.match(chart.strip()) and len(reasons) == 1:
         chart = f"{reasons[0]} {chart.strip()}"  # "Column 1." in the chart cell of the AT row
     columns = [f"{r.upper()} {n}" for r, n in COLUMN.findall(f"{chart} {control}")]
     return {

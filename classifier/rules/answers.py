@@ -33,7 +33,9 @@ def as_bool(verdict: str) -> bool | None:
     return {REQUIRED: True, NOT_REQUIRED: False}.get(verdict)
 
 
-def answer(source: str, verdict: str, citation: str, why: str, read: list[str] | tuple[str, ...] = (), **extra: Any) -> dict[str, Any]:
+def answer(
+    source: str, verdict: str, citation: str, why: str, read: list[str] | tuple[str, ...] = (), **extra: Any
+) -> dict[str, Any]:
     """One rule's answer: which rule (source), what it says, why, and for review what to read."""
     out: dict[str, Any] = {"source": source, "verdict": verdict, "citation": citation, "why": why}
     if verdict == REVIEW:
@@ -68,7 +70,7 @@ def in_destinations(corpus: Corpus, country: Country, spec: dict[str, Any]) -> b
 
 
 def item_scope(item: ECCN, target: str) -> str | None:
-    """"full" when ``item`` lies at or under ``target`` (a listed ECCN or paragraph), "partial" when the
+    """ "full" when ``item`` lies at or under ``target`` (a listed ECCN or paragraph), "partial" when the
     target lies under the item (the item is an entry and only part of it is listed), else None."""
     if not ECCN.is_valid(target):
         return None

@@ -54,7 +54,10 @@ def row_answers(corpus: Corpus, found: Lookup, country: Country) -> list[dict[st
         elif not applies:
             verdict, why = NOT_REQUIRED, how
         elif row["condition"]:
-            verdict, why = REVIEW, f"{how}, but the row applies only {row['condition']!r}: confirm whether it covers the item"
+            verdict, why = (
+                REVIEW,
+                f"{how}, but the row applies only {row['condition']!r}: confirm whether it covers the item",
+            )
         elif row["partial"]:
             verdict, why = REVIEW, f"{how}, but the row covers only part of {found.id}: {row['control_text']}"
         else:
@@ -67,7 +70,9 @@ def row_answers(corpus: Corpus, found: Lookup, country: Country) -> list[dict[st
                     verdict,
                     citation,
                     why,
-                    reading.get("read", ()) if applies is None else (f"the Control(s) row of {found.id.head}: {row['control_text']}",),
+                    reading.get("read", ())
+                    if applies is None
+                    else (f"the Control(s) row of {found.id.head}: {row['control_text']}",),
                     reason=reason,
                     read_as=reading["kind"],
                     columns=reading.get("columns", []),

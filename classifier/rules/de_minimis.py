@@ -150,8 +150,9 @@ def decide(
         outside = [e for e in crypto_hits if covers and ECCN.parse(e).head not in covers]
         if allowed is not None and outside:
             raise DeMinimisInputError(
-                f"--enc-authorization {enc_authorization} cannot cover {', '.join(outside)}: {allowed['covers']['citation']} "
-                f"authorizes only {', '.join(allowed['content_eccns'])} items; 5A004 items go through § 740.17(b)(2) or (b)(3)"
+                f"--enc-authorization {enc_authorization} cannot cover {', '.join(outside)}: "
+                f"{allowed['covers']['citation']} authorizes only {', '.join(allowed['content_eccns'])} items; "
+                "5A004 items go through § 740.17(b)(2) or (b)(3)"
             )
         blocked = allowed is not None and _in(country, allowed.get("not_to_groups", []))
         if allowed is None or blocked:

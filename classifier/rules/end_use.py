@@ -44,7 +44,7 @@ def check_end_use(corpus: Corpus, end_use: str | None) -> str | None:
 
 
 def _item_scope(corpus: Corpus, rule: dict[str, Any], item: ECCN) -> str | None:
-    """"full", "limited" (a person must check the item is within the listing) or None (out of scope)."""
+    """ "full", "limited" (a person must check the item is within the listing) or None (out of scope)."""
     items = rule["items"]
     if items == "all":
         return "full"
@@ -82,14 +82,19 @@ def end_use_answers(
                 verdict, why = rule["otherwise"]["verdict"], rule["otherwise"]["why"]
             else:
                 verdict, why = NOT_REQUIRED, f"{country.name} is outside the rule's destinations"
-            no_exceptions = f" No license exceptions apply ({rule['no_license_exceptions']})." if rule.get("no_license_exceptions") else ""
+            no_exceptions = (
+                f" No license exceptions apply ({rule['no_license_exceptions']})."
+                if rule.get("no_license_exceptions")
+                else ""
+            )
             answers.append(answer(SOURCE, verdict, rule["citation"], why + no_exceptions, rule=rule["id"]))
         elif end_use is None and destined and not rule["destinations"].get("all_destinations"):
             checks.append(
                 {
                     "rule": rule["id"],
                     "citation": rule["citation"],
-                    "text": f"If you know the item is intended for {meaning}, a license is required ({rule['citation']}).",
+                    "text": f"If you know the item is intended for {meaning}, "
+                    f"a license is required ({rule['citation']}).",
                 }
             )
     return answers, checks
@@ -116,4 +121,6 @@ def entity_list_requirement(corpus: Corpus, requirement: str, item: str) -> dict
     if CCL_AND_SUPP7.match(text):
         verdict = REVIEW if eccn.is_ear99 else REQUIRED
         return answer(SOURCE, verdict, table["citation"], why + exceptions, ["15 CFR part 746, Supplement No. 7"])
-    return answer(SOURCE, REVIEW, table["citation"], why + " Read the Entity List entry.", ["15 CFR part 744, Supplement No. 4"])
+    return answer(
+        SOURCE, REVIEW, table["citation"], why + " Read the Entity List entry.", ["15 CFR part 744, Supplement No. 4"]
+    )

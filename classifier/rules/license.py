@@ -77,7 +77,9 @@ def _exceptions(
         first = symbol.split("/")[0]
         scoped = [ECCN.parse(p) for p in exc["paragraphs"] if ECCN.is_valid(p)]
         if not exc["available"] or (
-            item.path and scoped and not any(item.is_descendant_of(p, strict=False) or p.is_descendant_of(item) for p in scoped)
+            item.path
+            and scoped
+            and not any(item.is_descendant_of(p, strict=False) or p.is_descendant_of(item) for p in scoped)
         ):
             continue  # N/A for the entry, or scoped to other paragraphs
         rule = eligibility.get(first, {})
@@ -89,13 +91,16 @@ def _exceptions(
         elif end_use_bars:
             why = f"no license exceptions apply to the end-use requirement ({', '.join(end_use_bars)})"
         elif rule.get("destination_groups") and not in_destinations(
-            corpus, country, {"groups": rule["destination_groups"], "except_countries": rule.get("except_countries", [])}
+            corpus,
+            country,
+            {"groups": rule["destination_groups"], "except_countries": rule.get("except_countries", [])},
         ):
             why = f"{country.name} is not an eligible destination ({rule['citation']}: {rule['quote'][:90]}…)"
         elif any(country.in_group(g) for g in rule.get("not_destination_groups", [])):
             why = f"not available to {country.name} ({rule['citation']})"
         elif first == "GBS" and chart_reasons - {"NS"}:
-            why = f"GBS covers national-security-only requirements; here also {', '.join(sorted(chart_reasons - {'NS'}))} ({rule['citation']})"
+            others = ", ".join(sorted(chart_reasons - {"NS"}))
+            why = f"GBS covers national-security-only requirements; here also {others} ({rule['citation']})"
         if why:
             ruled_out.append({"symbol": symbol, "why": why})
             continue

@@ -119,7 +119,10 @@ def _system(ctx: RuleContext, table: dict, annex: dict[str, dict], used: dict, c
     else:
         outcome = "MTCR Category I system: strong presumption of denial"
     if slow_uav:
-        outcome = f"MTCR Category I system; a UAV under {uav['max_airspeed_kmh_below']} km/h is reviewed case by case ({uav['citation']})"
+        outcome = (
+            f"MTCR Category I system; a UAV under {uav['max_airspeed_kmh_below']} km/h is reviewed case by case "
+            f"({uav['citation']})"
+        )
     carries = f"{f.payload_kg:g} kg" if f.payload_kg is not None else "a payload not stated"
     if space_launch and f.range_km is None:
         why = (
@@ -187,7 +190,8 @@ def category_1(ctx: RuleContext) -> list[Finding]:
                 finding(
                     "mtcr_category_1",
                     False,
-                    f"not MTCR Category I: Item {item} excepts {excepted['exception']} (Category II, Note (1) to Item 2)",
+                    f"not MTCR Category I: Item {item} excepts {excepted['exception']} "
+                    "(Category II, Note (1) to Item 2)",
                     citation,
                     f"Item {item} of the MTCR Annex ({table['thresholds_source']}) excepts {excepted['exception']}; "
                     f"they may be treated as Category II (Note (1) to Item 2): {annex['2']['notes'][0]}",
@@ -200,7 +204,9 @@ def category_1(ctx: RuleContext) -> list[Finding]:
         top = ctx.top
         change = ""
         if pointer and not (top is not None and top.eccn != "EAR99" and ctx.corpus.lookup(top.eccn).itar_pointer):
-            change = ctx.promote(pointer["eccn"], f"MTCR Category I complete subsystem (Annex Item {item}), on the USML")
+            change = ctx.promote(
+                pointer["eccn"], f"MTCR Category I complete subsystem (Annex Item {item}), on the USML"
+            )
         return [
             finding(
                 "mtcr_category_1",

@@ -65,7 +65,8 @@ def step_3(ctx: RuleContext) -> list[Finding]:
         series = "'600 series'" if eccn.is_600_series else "9x515"
         replaced = top.eccn
         change = ctx.promote(
-            candidate.eccn, f"order of review Step 3: a {series} entry comes before {replaced} (the item is '{said.group(0)}')"
+            candidate.eccn,
+            f"order of review Step 3: a {series} entry comes before {replaced} (the item is '{said.group(0)}')",
         )
         return [
             finding(

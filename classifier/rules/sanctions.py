@@ -77,9 +77,17 @@ def program_answer(corpus: Corpus, program: dict[str, Any], item: ECCN, rows: li
                 f"{item} {'is EAR99' if item.is_ear99 else 'has none of them'} (end uses: § 746.3(a)(4)).",
                 program=program["id"],
             )
-        return answer(SOURCE, REQUIRED, citation, f"{title}: {item} is controlled for {', '.join(reasons)}.", program=program["id"])
+        return answer(
+            SOURCE,
+            REQUIRED,
+            citation,
+            f"{title}: {item} is controlled for {', '.join(reasons)}.",
+            program=program["id"],
+        )
     if kind == "all":
-        return answer(SOURCE, REQUIRED, citation, f"{title}: {program['quote']}.{_policy(program)}{note}", program=program["id"])
+        return answer(
+            SOURCE, REQUIRED, citation, f"{title}: {program['quote']}.{_policy(program)}{note}", program=program["id"]
+        )
     if not item.is_ear99:
         software = program.get("comms_software")
         if software and any(item_scope(item, e) for e in software["eccns"]):
@@ -92,7 +100,9 @@ def program_answer(corpus: Corpus, program: dict[str, Any], item: ECCN, rows: li
                 [citation, software["citation"]],
                 program=program["id"],
             )
-        return answer(SOURCE, REQUIRED, citation, f"{title}: {program['quote']}{_policy(program)}{note}", program=program["id"])
+        return answer(
+            SOURCE, REQUIRED, citation, f"{title}: {program['quote']}{_policy(program)}{note}", program=program["id"]
+        )
     if kind == "any_eccn":
         ear99 = program["ear99"]
         return answer(
@@ -111,12 +121,14 @@ def program_answer(corpus: Corpus, program: dict[str, Any], item: ECCN, rows: li
         f"{title}: an EAR99 item needs a license unless it is food or medicine (15 CFR 772.1 definitions)"
         + (" or free software for personal communications over the internet" if "comms" in kind else "")
         + f": {program['quote']}{note}",
-        [citation, "15 CFR 772.1 (\"food\", \"medicine\")"],
+        [citation, '15 CFR 772.1 ("food", "medicine")'],
         program=program["id"],
     )
 
 
-def sanction_answers(corpus: Corpus, found: Lookup | None, country: Country, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def sanction_answers(
+    corpus: Corpus, found: Lookup | None, country: Country, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Every part 746 answer for the item (None: EAR99) to this destination."""
     item = found.id if found is not None else ECCN.parse("EAR99")
     return [program_answer(corpus, p, item, rows) for p in programs_for(corpus, country)]
