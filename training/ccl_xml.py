@@ -17,7 +17,7 @@ from typing import Any
 from lxml import etree
 
 from classifier.eccn import ECCN
-from training.controls import FOREIGN_POLICY, REASON_CODES, parse_control_row, parse_exception
+from training.controls import FOREIGN_POLICY, REASON_CODES, control_cells, parse_control_row, parse_exception
 from training.xml_text import SourceError, clean, element_text, is_all_italic, leading_label, parse_xml
 
 ENTRY_HEADER = re.compile(r"^(?P<eccn>[0-9][A-E][0-9]{3})\b\s*(?P<heading>.*)$", re.S)
@@ -113,33 +113,6 @@ class CCL:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _cell_lines(cell: etree._Element) -> list[str]:
-    """A table cell's text, one entry per line break (``<br>``)."""
-    parts = [cell.text or ""]
-    for child in cell:
-        if child.tag == "br":
-            parts.append("\n")
-        else:
-            parts.append("".join(child.itertext()))
-        parts.append(child.tail or "")
-    return [clean(line) for line in "".join(parts).split("\n") if clean(line)]
-
-
-def _control_cells(row: etree._Element) -> list[tuple[str, str]]:
-    """(control, country chart) pairs of one table row: "NP applies ...<br/>AT applies ..." with "NP Column
-    1<br/>AT Column 1" is two rows; a cell spanning both columns ("CB applies to entire entry CB Column 2.")
-    is one row whose chart column is named in its own text."""
-    cells = [_cell_lines(c) for c in row if c.tag == "TD"]
-    if not cells:
-        return []
-    if len(cells) == 1:
-        return [(" ".join(cells[0]), "")]
-    control, chart = cells[0], cells[1]
-    if len(control) > 1 and len(control) == len(chart) and all(" appl" in line for line in control):
-        return list(zip(control, chart, strict=True))
-    return [(" ".join(control), " ".join(chart))]
 
 
 class _Walker:
@@ -293,7 +266,7 @@ class _Walker:
             "Control" in header or any(" appl" in line for line in text.splitlines())
         ):
             for row in el.iter("TR"):
-                for control, chart in _control_cells(row):
+                for control, chart in control_cells(row):
                     self._add_control(control, chart)
             return
         self._attach_note(Note("Table", text))

@@ -13,6 +13,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lxml import etree
+
+from training.xml_text import clean
+
 REASON_CODES = ("CB", "NP", "NS", "MT", "RS", "FC", "CC", "AT", "CW", "EI", "SS", "SL", "UN", "SI", "FR", "RG")
 FOREIGN_POLICY = "foreign policy"  # the reason stated for the Russian industry sector sanctions rows
 SANCTIONS_ROW = re.compile(r"^Russian industry sector sanctions?\s+appl", re.I)
@@ -197,3 +201,30 @@ def parse_exception(symbol: str, text: str, eccn: str) -> dict[str, Any]:
         "paragraphs": [p for p in own_scope if p not in not_for],
         "not_for": list(dict.fromkeys(not_for)),
     }
+
+
+def _cell_lines(cell: etree._Element) -> list[str]:
+    """A table cell's text, one entry per line break (``<br>``)."""
+    parts = [cell.text or ""]
+    for child in cell:
+        if child.tag == "br":
+            parts.append("\n")
+        else:
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return [clean(line) for line in "".join(parts).split("\n") if clean(line)]
+
+
+def control_cells(row: etree._Element) -> list[tuple[str, str]]:
+    """(control, country chart) pairs of one table row: "NP applies ...<br/>AT applies ..." with "NP Column
+    1<br/>AT Column 1" is two rows; a cell spanning both columns ("CB applies to entire entry CB Column 2.")
+    is one row whose chart column is named in its own text."""
+    cells = [_cell_lines(c) for c in row if c.tag == "TD"]
+    if not cells:
+        return []
+    if len(cells) == 1:
+        return [(" ".join(cells[0]), "")]
+    control, chart = cells[0], cells[1]
+    if len(control) > 1 and len(control) == len(chart) and all(" appl" in line for line in control):
+        return list(zip(control, chart, strict=True))
+    return [(" ".join(control), " ".join(chart))]
