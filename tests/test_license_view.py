@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from classifier.corpus import Corpus
 from classifier.countries import UnknownCountry
+from classifier.engine import Classifier
 from classifier.rules.end_use import UnknownEndUse, entity_list_requirement
 from classifier.rules.license import license_view
 
@@ -305,3 +306,31 @@ def test_cli_end_use_and_its_errors() -> None:
 def test_unknown_destination_suggests_a_region(corpus: Corpus) -> None:
     with pytest.raises(UnknownCountry):
         license_view(corpus, "EAR99", "Atlantis")
+
+
+# -- 11. every view of a classification shows the three values --------------------------------------
+def test_memo_page_and_record_show_the_itar_review_for_a_complete_rocket(classifier: Classifier) -> None:
+    from classifier.html_view import license_html
+    from classifier.record import audit_record, memo_markdown
+    from classifier.report import render_classification
+
+    result = classifier.classify("Complete sounding rocket able to carry 600 kg to 400 km", destination="China")
+    assert result.license is not None and result.license["license_required"] is None
+    assert "ITAR (State Department jurisdiction): REVIEW" in memo_markdown(result)
+    assert "REVIEW" in license_html(result.license) and "subject to the ITAR" in license_html(result.license)
+    assert audit_record(result)["license"]["verdict"] == "review"
+    assert "no license required" not in render_classification(result)
+
+
+@pytest.mark.parametrize(
+    ("text", "destination"),
+    [
+        ("Traveling wave tube amplifier for a military fire-control radar", "Pakistan"),
+        ("Re-entry vehicle heat shield made of ablative carbon phenolic", "Pakistan"),
+    ],
+)
+def test_findings_that_decide_move_the_headline(classifier: Classifier, text: str, destination: str) -> None:
+    result = classifier.classify(text, destination=destination)
+    assert result.top.eccn != "EAR99"
+    assert any(r.startswith("placed first by a rule") for r in result.top.reasons)
+    assert result.license is not None and result.license["verdict"] != "not required"
