@@ -23,7 +23,10 @@ MILITARY = re.compile(
     r"artillery|howitzers?|attack helicopters?)\b",
     re.I,
 )
-SPACECRAFT = re.compile(r"\b(satellites?|spacecraft|space-qualified|spaceborne|on-orbit)\b", re.I)
+SPACECRAFT = re.compile(r"\b(satellites?|spacecraft)\b", re.I)
+# "landing gear for the F-16 fighter", "reaction wheel for a commercial satellite": a part of the item the
+# cue names, which the entry's ".x" paragraph ("parts" and "components" "specially designed" for it) describes
+PART_OF = r"\b(?:for|of|on|in)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,3}}{cue}"
 SUPPLEMENT = "15 CFR part 774, Supplement No. 4"
 
 
@@ -64,20 +67,26 @@ def step_3(ctx: RuleContext) -> list[Finding]:
             continue
         series = "'600 series'" if eccn.is_600_series else "9x515"
         replaced = top.eccn
+        catch_all = f"{eccn.head}.x"
+        part_of = re.search(PART_OF.format(cue=re.escape(said.group(0))), ctx.facts.text, re.I)
+        if part_of and catch_all in ctx.corpus.paragraphs:
+            candidate_id = catch_all  # Step 4: parts "specially designed" for the item sit in the ".x" paragraph
+        else:
+            candidate_id = candidate.eccn
         change = ctx.promote(
-            candidate.eccn,
+            candidate_id,
             f"order of review Step 3: a {series} entry comes before {replaced} (the item is '{said.group(0)}')",
         )
         return [
             finding(
                 RULE,
                 True,
-                f"{candidate.eccn} placed first: Step 3 reviews {series} entries before the rest of the CCL",
+                f"{candidate_id} placed first: Step 3 reviews {series} entries before the rest of the CCL",
                 f"{SUPPLEMENT}, paragraph (a)(3)",
-                f"The description says the item is '{said.group(0)}', and {candidate.eccn} is a {series} candidate; "
+                f"The description says the item is '{said.group(0)}', and {candidate_id} is a {series} candidate; "
                 f"{replaced} was first. {_step(ctx, '3')[:300]} {change}. Confirm the item is described there "
                 "(“specially designed”, 15 CFR 772.1); if it is not, the next ECCN in the order of review applies.",
-                eccn=candidate.eccn,
+                eccn=candidate_id,
                 replaced=replaced,
             )
         ]
