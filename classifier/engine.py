@@ -38,6 +38,7 @@ from classifier.result import Classification, Finding, MTCRMatch, Precedent, Que
 from classifier.retrieve import Candidate, Retriever
 from classifier.rules import apply_rules
 from classifier.rules.de_minimis import DeMinimisInputError
+from classifier.rules.end_use import UnknownEndUse
 
 log = logging.getLogger(__name__)
 __all__ = ["MAX_TEXT_CHARS", "Classifier", "InputError", "check_text"]
@@ -419,7 +420,7 @@ class Classifier:
         if rules:
             try:
                 outcome = apply_rules(facts, suggestions, self.corpus, destination)
-            except DeMinimisInputError as err:
+            except (DeMinimisInputError, UnknownEndUse) as err:
                 raise InputError(str(err)) from err
             suggestions, findings, license_view = outcome.suggestions, outcome.findings, outcome.license
             asked = outcome.questions  # a rule's question (e.g. mass market) decides between its answers: first

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from classifier.lexical import tokenize
+from classifier.report import verdict_word
 from classifier.result import Classification, percent
 
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-.]*")
@@ -75,11 +76,20 @@ def findings_html(result: Classification) -> str:
 def license_html(view: dict[str, Any] | None) -> str:
     if not view:
         return "<p>Give a destination to see whether a license is required.</p>"
-    verdict = "License required" if view["license_required"] else "No license required by the Country Chart"
+    verdict = verdict_word(view)
     rows = "".join(
         f"<tr><td>{html.escape(r['reason'])}</td><td>{html.escape(r['how'])}</td>"
-        f"<td>{STATES[r['license_required']]}</td></tr>"
+        f"<td>{html.escape(r['verdict'])}</td></tr>"
         for r in view["rows"]
+    )
+    others = "".join(
+        f"<li><b>{html.escape(a['source'])}</b>: {html.escape(a['verdict'])} — {html.escape(a['why'][:240])} "
+        f"<small>[{html.escape(a['citation'])}]</small></li>"
+        for a in view["answers"]
+        if "reason" not in a
+    )
+    review = "".join(
+        f"<li>Read {html.escape('; '.join(r['read']))} — {html.escape(r['why'][:200])}</li>" for r in view["review"]
     )
     exceptions = "".join(
         f"<li><b>{html.escape(e['symbol'])}</b>: {html.escape(e['text'][:160])} <small>[{html.escape(e['citation'])}]"
@@ -88,14 +98,17 @@ def license_html(view: dict[str, Any] | None) -> str:
     )
     embargo = f"<p><b>Embargo:</b> {html.escape(view['embargo']['note'])}</p>" if view.get("embargo") else ""
     return (
-        f"<h3>{html.escape(view['id'])} to {html.escape(view['destination'])}: {verdict}</h3>{embargo}"
-        f"<table><tr><th>reason</th><th>Country Chart</th><th>result</th></tr>{rows}</table>"
+        f'<h3 class="license-{view["verdict"].replace(" ", "-")}">{html.escape(view["id"])} to '
+        f"{html.escape(view['destination'])}: {html.escape(verdict)}</h3>"
+        f"<p>{html.escape(view['headline'])}</p>{embargo}"
+        + (f"<p><b>To review:</b></p><ul>{review}</ul>" if review else "")
+        + f"<table><tr><th>reason</th><th>Country Chart</th><th>result</th></tr>{rows}</table>"
+        + (f"<ul>{others}</ul>" if others else "")
         + (f"<p>License exceptions worth checking:</p><ul>{exceptions}</ul>" if exceptions else "")
         + f"<p><small>{html.escape(view['explanation'])} [{html.escape(view['citation'])}]</small></p>"
     )
 
 
-STATES = {True: "license required", False: "no license", None: "read the cited section"}
 
 CSS = """
 .suggestion { border: 1px solid #ddd; border-radius: 8px; padding: 8px 12px; margin: 8px 0; }

@@ -17,6 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from classifier.report import verdict_word
 from classifier.result import Classification, percent
 
 ORDER_OF_REVIEW = (
@@ -121,11 +122,17 @@ def memo_markdown(result: Classification, inputs: dict[str, Any] | None = None) 
             "",
             "## License view",
             "",
-            f"{view['id']} to {view['destination']}: "
-            f"{'license required' if view['license_required'] else 'no license required by the Country Chart'} "
-            f"({view['citation']})",
+            f"**{verdict_word(view)}** — {view['headline']} ({view['citation']})",
+            "",
         ]
-        lines += [f"- {r['reason']}: {r['how']}" for r in view["rows"]]
+        lines += [f"- {r['reason']}: {r['how']} → {r['verdict']}" for r in view["rows"]]
+        lines += [
+            f"- {a['source']}: {a['verdict']} — {a['why']} ({a['citation']})"
+            for a in view["answers"]
+            if "reason" not in a
+        ]
+        lines += [f"- To review: read {'; '.join(r['read'])} — {r['why']}" for r in view["review"]]
+        lines += [f"- Check: {c['text']}" for c in view.get("end_use_checks", [])]
     lines += ["", "---", result.notice, ""]
     return "\n".join(lines)
 

@@ -39,6 +39,13 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+def _csv_cell(value: Any) -> Any:
+    """CSV has no booleans: write them as true/false (JSONL and XLSX keep real booleans)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutralise(value)
+
+
 def _part_rows(part: Path) -> Iterator[dict[str, Any]]:
     with part.open(encoding="utf-8") as src:
         for line in src:
@@ -90,7 +97,7 @@ def write_final(part: Path, output: Path, columns: list[str]) -> Written:
             writer = csv.writer(fh)
             writer.writerow([neutralise(c) for c in columns])
             for row in rows:
-                writer.writerow([neutralise(row.get(c, "")) for c in columns])
+                writer.writerow([_csv_cell(row.get(c, "")) for c in columns])
     else:
         from openpyxl import Workbook
 
