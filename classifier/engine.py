@@ -20,7 +20,7 @@ import numpy as np
 from classifier.conditions import Evidence, Verdict
 from classifier.corpus import DEFAULT_DIR, Corpus
 from classifier.countries import Country, UnknownCountry
-from classifier.decide import answered_questions, decide, finalize, held_back
+from classifier.decide import answered_questions, decide, finalize, held_back, verdict_for
 from classifier.decisions import DecisionSet, read_decisions
 from classifier.dense import DEFAULT_INDEX_DIR, DenseIndex, Encoder
 from classifier.documents import Document, build_documents
@@ -321,8 +321,9 @@ class Classifier:
             a, b = batch.entry_spans[q]
             scores = head_scores[a:b].copy()
             position = {h: i for i, h in enumerate(scored.heads)}
+            physical = not (facts[q].is_software or facts[q].is_technology)
             for head, _ in scored.ranked:
-                verdict = scored.evidence.path(docs[scored.shown[head].doc].id)
+                verdict = verdict_for(docs[scored.shown[head].doc].id, scored.evidence, physical)
                 scored.verdicts[head] = verdict
                 if held_back(verdict, head):
                     scores[position[head]] = 0.0
@@ -400,7 +401,11 @@ class Classifier:
         ]
         assert scored.evidence is not None
         decision = decide(
-            suggestions, ear99_suggestion(suggestions, scored.ear99), scored.evidence, ear99_shown=EAR99_SHOWN
+            suggestions,
+            ear99_suggestion(suggestions, scored.ear99),
+            scored.evidence,
+            ear99_shown=EAR99_SHOWN,
+            physical=not (facts.is_software or facts.is_technology),
         )
         suggestions = decision.suggestions
         quote_precedents(suggestions, precedents)

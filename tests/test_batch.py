@@ -181,7 +181,13 @@ def test_the_license_column_is_three_valued_and_license_required_is_empty_for_re
     def result(verdict: str, required: bool | None) -> SimpleNamespace:
         top = Suggestion("9A104", 0.5, "9A104", "Sounding rockets", "Sounding rockets")
         return SimpleNamespace(
-            suggestions=[top], findings=[], precedents=[], license={"verdict": verdict, "license_required": required}
+            suggestions=[top],
+            findings=[],
+            precedents=[],
+            license={"verdict": verdict, "license_required": required},
+            needs_answer=False,
+            questions=[],
+            warnings=[],
         )
 
     review = batch_module._output_row({"description": "x"}, result("review", None))

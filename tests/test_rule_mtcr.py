@@ -110,7 +110,8 @@ def test_a_reentry_heat_shield_is_put_on_the_usml_entry_and_the_license_asks_for
     from classifier.rules import apply_rules
 
     ctx = context(corpus, "Re-entry vehicle heat shield made of ablative carbon phenolic", ["EAR99", "1C107.d.2"], "Pakistan")
-    suggestions, findings, view = apply_rules(ctx.facts, ctx.suggestions, corpus, ctx.destination)
+    outcome = apply_rules(ctx.facts, ctx.suggestions, corpus, ctx.destination)
+    suggestions, view = outcome.suggestions, outcome.license
     assert suggestions[0].eccn == "9A116"  # "Reentry vehicles ... (These items are “subject to the ITAR.”)"
     assert any("MTCR Category I complete subsystem" in r for r in suggestions[0].reasons)
     assert view is not None and view["verdict"] == "review" and view["license_required"] is None
