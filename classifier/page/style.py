@@ -1,7 +1,7 @@
 """The page's CSS and script. Colours are chosen for WCAG AA (at least 4.5:1 for text and buttons, measured
 in tests/test_browser.py); tables scroll inside their own box on a phone instead of overlapping.
 
-The script opens the CCL browser from any ``data-ccl`` link (a suggestion's ECCN, a cross-reference in
+The script gives every radio group one name and a legend, and opens the CCL browser from any ``data-ccl`` link (a suggestion's ECCN, a cross-reference in
 the regulation text): it types the id into the browser's search box and presses Search.
 """
 
@@ -21,6 +21,7 @@ button[role="tab"] {{ color: {INK} !important; }}
 button[role="tab"][aria-selected="true"], button.selected {{
   color: {ACCENT} !important; border-color: {ACCENT} !important;
 }}
+button.label-clear-button {{ color: {INK} !important; }}
 footer, footer * {{ color: #374151 !important; opacity: 1 !important; }}
 a, .ccl-link {{ color: {ACCENT}; }}
 h1.title {{ font-size: 1.5rem; margin: 0 0 4px 0; }}
@@ -58,6 +59,23 @@ table.findings td {{ vertical-align: top; padding: 4px; }}
 
 SCRIPT = """
 () => {
+  // Gradio names each radio input on its own and labels the group with a span: make each group one
+  // named group with a legend, so assistive technology reads it as one question.
+  const groups = () => document.querySelectorAll('fieldset').forEach((set, n) => {
+    const radios = set.querySelectorAll('input[type="radio"]');
+    if (!radios.length) return;
+    radios.forEach(r => { r.name = (set.id || 'group-' + n) + '-choice'; });
+    const info = set.querySelector('[data-testid="block-info"]');
+    if (info && !set.querySelector(':scope > legend')) {
+      const legend = document.createElement('legend');
+      legend.className = 'sr';
+      legend.textContent = info.textContent;
+      set.prepend(legend);
+      info.setAttribute('aria-hidden', 'true');
+    }
+  });
+  new MutationObserver(groups).observe(document.body, { childList: true, subtree: true });
+  groups();
   document.addEventListener('click', (event) => {
     const link = event.target.closest('[data-ccl]');
     if (!link) return;
