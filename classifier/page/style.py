@@ -1,7 +1,8 @@
 """The page's CSS and script. Colours are chosen for WCAG AA (at least 4.5:1 for text and buttons, measured
 in tests/test_browser.py); tables scroll inside their own box on a phone instead of overlapping.
 
-The script gives every radio group one name and a legend, and opens the CCL browser from any ``data-ccl`` link (a suggestion's ECCN, a cross-reference in
+The script gives every radio group one name and a legend, and opens the CCL browser from any ``data-ccl``
+link (a suggestion's ECCN, a cross-reference in
 the regulation text): it types the id into the browser's search box and presses Search.
 """
 
