@@ -110,7 +110,7 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
             result = clf.classify(description or "", **facts)
         except ValueError as err:  # InputError and the ECCN/number checks: the message names the field
             empty: list[Any] = ["", "", "", [], None, {"error": str(err)}]
-            return (notice_html(err), *_answer_boxes(None), [], given, *empty)
+            return (notice_html(err), *_answer_boxes(None), gr.update(visible=False), [], given, *empty)
         prune(records_dir)
         stem = record_stem(product_id or "classification")
         record = write_record(result, records_dir, stem, facts, product_id=product_id or "")
@@ -118,6 +118,7 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
         return (
             warnings + card_html(answer_card(result)),
             *_answer_boxes(result),
+            gr.update(visible=bool(result.questions)),
             [q.parameter for q in result.questions[:MAX_QUESTIONS]],
             facts.get("answers", {}),
             suggestions_html(result),
@@ -219,7 +220,7 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
             card = gr.HTML(elem_id="answer-card")
             with gr.Group(elem_id="answers"):
                 boxes = [gr.Textbox(visible=False, max_length=MAX_FIELD_CHARS) for _ in range(MAX_QUESTIONS)]
-                again = gr.Button("Classify again with these answers", elem_id="answer-button")
+                again = gr.Button("Classify again with these answers", elem_id="answer-button", visible=False)
             description = gr.Textbox(
                 label="Product description", lines=3, max_length=MAX_TEXT_CHARS, elem_id="description",
                 placeholder="e.g. Dual-band Wi-Fi 6 home router with WPA3, sold in electronics stores",
@@ -263,7 +264,8 @@ def build_app(clf: Classifier | None = None) -> gr.Blocks:
             asked, given, no_answers = gr.State([]), gr.State({}), gr.State([])
             facts = [destination, end_user, consignee, end_use, total_value, us_value, us_eccns, mass_market, payload,
                      range_km]  # fmt: skip
-            outputs = [card, *boxes, asked, given, suggestions, findings, license_view, screening_table, record, raw]
+            outputs = [card, *boxes, again, asked, given, suggestions, findings, license_view, screening_table, record]
+            outputs.append(raw)
             options: dict[str, Any] = {"api_visibility": "private", "concurrency_limit": CONCURRENCY["classify"],
                                        "concurrency_id": "classify"}  # fmt: skip
             fresh = [description, product_id, *facts, *boxes, no_answers, no_answers]

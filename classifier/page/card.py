@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from classifier.report import verdict_word
 from classifier.result import Classification, Finding, Question, percent
 
 RECORDS = "15 CFR part 762 (recordkeeping)"
@@ -94,7 +93,7 @@ def _license(result: Classification) -> tuple[str, str]:
     view = result.license
     if not view:
         return "", "No destination given: choose one under Optional facts to see whether a license is required."
-    verdict, text = view["verdict"], f"{verdict_word(view)} — {view['headline']}"
+    verdict, text = view["verdict"], view["headline"]  # the headline starts with the verdict in words
     if view.get("jurisdiction") == "probably ITAR" or _triggered(result, "mtcr_category_1"):
         text = f"Probably ITAR: the State Department decides first. Under the EAR: {view['headline']}"
     hits = _screening_hits(result)
