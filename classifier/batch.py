@@ -111,7 +111,7 @@ def _output_row(row: dict[str, Any], result: Any = None, error: str = "") -> dic
                     f"{p.eccn} ({p.source}, similarity {p.similarity:.2f})" for p in result.precedents
                 ),
                 "screening": "; ".join(f.outcome for f in result.findings if f.rule == "screening"),
-                "needs_answer": "true" if result.needs_answer else "false",
+                "needs_answer": bool(result.needs_answer),
                 "questions": "; ".join(f"{q.parameter}: {q.ask}" for q in result.questions),
                 "warnings": "; ".join([*warnings, *result.warnings]),
                 "error": "",

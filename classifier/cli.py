@@ -101,11 +101,12 @@ def cmd_classify(args: argparse.Namespace, corpus: Corpus) -> int:
         args.text, top_k=args.top_k, **{k: v for k, v in facts.items() if v is not None}
     )
     if args.records:
-        from classifier.record import write_record
+        from classifier.record import record_stem, write_record
 
         given = {k: v for k, v in facts.items() if v is not None}
-        path = write_record(result, args.records, f"classify-{sha256_bytes(args.text.encode())[:10]}", given)
-        exits.say(f"rationale record: {path} and {path.with_suffix('.md')}")
+        product = args.id or f"classify-{sha256_bytes(args.text.encode())[:10]}"
+        path = write_record(result, args.records, record_stem(product), given, product_id=args.id or "")
+        exits.say(f"rationale record: {path}, memo {path.with_suffix('.md')} and {path.with_suffix('.pdf')}")
     if args.json:
         _print_json(result.to_dict())
     else:
@@ -294,7 +295,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     classify.add_argument("--end-use", help=END_USE_HELP)
     classify.add_argument("--json", action="store_true", help="print one JSON object")
-    classify.add_argument("--records", type=Path, help="also write a JSON audit record and a Markdown memo here")
+    classify.add_argument(
+        "--records", type=Path, help="also write a JSON audit record and the memo (Markdown and PDF) here"
+    )
+    classify.add_argument("--id", default="", help="product id for the record and memo names (<id>-<date>.pdf)")
     classify.add_argument("--decisions", type=Path, help=DECISIONS_HELP)
     classify.set_defaults(func=cmd_classify)
     show = sub.add_parser("show", help="show an ECCN or paragraph with its text, notes, controls and exceptions")

@@ -395,7 +395,13 @@ class Classifier:
         confidences = self.ranker.confidence([s for _, s in ranked])
         suggestions = [
             self.explainer.suggestion(
-                facts, query_tokens, scored.shown[head], score, float(conf), scored.doc_heads.count(head)
+                facts,
+                query_tokens,
+                scored.shown[head],
+                score,
+                float(conf),
+                scored.doc_heads.count(head),
+                scored.evidence,
             )
             for (head, score), conf in zip(ranked, confidences, strict=True)
         ]
