@@ -39,6 +39,7 @@ ADDED = (
     "heading",
     "suggestions",
     "findings",
+    "license",
     "license_required",
     "past_decisions",
     "screening",
@@ -84,6 +85,13 @@ def _description(row: dict[str, Any], column: str) -> str:
     return text
 
 
+def _license_required(view: dict[str, Any] | None) -> bool | str:
+    """A real boolean for required / not required; empty for review (and when no destination was given)."""
+    if view is None or view["license_required"] is None:
+        return ""
+    return bool(view["license_required"])
+
+
 def _output_row(row: dict[str, Any], result: Any = None, error: str = "") -> dict[str, Any]:
     out = {(f"input_{k}" if k in ADDED else k): v for k, v in row.items() if k not in ("_error", "_warning")}
     warnings = [row["_warning"]] if row.get("_warning") else []
@@ -97,12 +105,13 @@ def _output_row(row: dict[str, Any], result: Any = None, error: str = "") -> dic
                 "heading": top.heading,
                 "suggestions": "; ".join(f"{s.eccn} ({percent(s.confidence)})" for s in result.suggestions),
                 "findings": "; ".join(f"{f.rule}: {f.outcome}" for f in result.findings if f.triggered),
-                "license_required": "" if result.license is None else str(result.license["license_required"]).lower(),
+                "license": "" if result.license is None else result.license["verdict"],
+                "license_required": _license_required(result.license),
                 "past_decisions": "; ".join(
                     f"{p.eccn} ({p.source}, similarity {p.similarity:.2f})" for p in result.precedents
                 ),
                 "screening": "; ".join(f.outcome for f in result.findings if f.rule == "screening"),
-                "needs_answer": "true" if result.needs_answer else "false",
+                "needs_answer": bool(result.needs_answer),
                 "questions": "; ".join(f"{q.parameter}: {q.ask}" for q in result.questions),
                 "warnings": "; ".join([*warnings, *result.warnings]),
                 "error": "",

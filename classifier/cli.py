@@ -32,6 +32,12 @@ DECISIONS_HELP = (
 )
 
 
+END_USE_HELP = (
+    "a known end use (15 CFR part 744): nuclear, missile, chemical-biological-weapons, military, "
+    "military-intelligence, supercomputer, advanced-node-ic, semiconductor-manufacturing"
+)
+
+
 def _print_json(data: Any) -> None:
     print(exits.json_for_terminal(json.dumps(data, ensure_ascii=False, indent=2, default=str)))
 
@@ -87,6 +93,7 @@ def cmd_classify(args: argparse.Namespace, corpus: Corpus) -> int:
         "range_km": args.range_km,
         "mass_market": args.mass_market,
         "answers": dict(args.answer) if args.answer else None,
+        "end_use": args.end_use,
     }
     if args.records:
         _writable_folder(args.records, "--records")
@@ -94,11 +101,12 @@ def cmd_classify(args: argparse.Namespace, corpus: Corpus) -> int:
         args.text, top_k=args.top_k, **{k: v for k, v in facts.items() if v is not None}
     )
     if args.records:
-        from classifier.record import write_record
+        from classifier.record import record_stem, write_record
 
         given = {k: v for k, v in facts.items() if v is not None}
-        path = write_record(result, args.records, f"classify-{sha256_bytes(args.text.encode())[:10]}", given)
-        exits.say(f"rationale record: {path} and {path.with_suffix('.md')}")
+        product = args.id or f"classify-{sha256_bytes(args.text.encode())[:10]}"
+        path = write_record(result, args.records, record_stem(product), given, product_id=args.id or "")
+        exits.say(f"rationale record: {path}, memo {path.with_suffix('.md')} and {path.with_suffix('.pdf')}")
     if args.json:
         _print_json(result.to_dict())
     else:
@@ -114,7 +122,7 @@ def _writable_folder(path: Path, option: str) -> None:
 def cmd_license(args: argparse.Namespace, corpus: Corpus) -> int:
     from classifier.rules.license import license_view
 
-    view = license_view(corpus, args.id, args.destination)
+    view = license_view(corpus, args.id, args.destination, args.end_use)
     if args.json:
         _print_json(view)
     else:
@@ -323,8 +331,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer one of the result's questions and classify again (repeatable): 'frame rate=30 Hz', "
         "'space_qualified=no', 'mass_market=yes'",
     )
+    classify.add_argument("--end-use", help=END_USE_HELP)
     classify.add_argument("--json", action="store_true", help="print one JSON object")
-    classify.add_argument("--records", type=Path, help="also write a JSON audit record and a Markdown memo here")
+    classify.add_argument(
+        "--records", type=Path, help="also write a JSON audit record and the memo (Markdown and PDF) here"
+    )
+    classify.add_argument("--id", default="", help="product id for the record and memo names (<id>-<date>.pdf)")
     classify.add_argument("--decisions", type=Path, help=DECISIONS_HELP)
     classify.set_defaults(func=cmd_classify)
     show = sub.add_parser("show", help="show an ECCN or paragraph with its text, notes, controls and exceptions")
@@ -360,9 +372,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--gpus-per-worker", type=_share, help="--engine ray: GPUs per actor (e.g. 1 or 0.5); sets ECCN_DEVICE=cuda"
     )
     batch.set_defaults(func=cmd_batch)
-    lic = sub.add_parser("license", help="is a license required for an ECCN paragraph to a destination?")
+    lic = sub.add_parser(
+        "license",
+        help="is a license required for an ECCN paragraph (or EAR99) to a destination? "
+        "required / not required / review",
+    )
     lic.add_argument("id", help="ECCN or paragraph id, or EAR99")
     lic.add_argument("--destination", required=True, help="country name or ISO code")
+    lic.add_argument("--end-use", help=END_USE_HELP)
     lic.add_argument("--json", action="store_true", help="print one JSON object")
     lic.set_defaults(func=cmd_license)
     dm = sub.add_parser(
@@ -411,9 +428,19 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     """Errors that say what the user must change (exit 2)."""
     from classifier.decisions import DecisionError
     from classifier.rules.de_minimis import DeMinimisInputError
+    from classifier.rules.end_use import UnknownEndUse
     from classifier.tables import TableError
 
-    return (InputError, UnknownId, UnknownCountry, InvalidECCN, DeMinimisInputError, TableError, DecisionError)
+    return (
+        InputError,
+        UnknownId,
+        UnknownCountry,
+        InvalidECCN,
+        DeMinimisInputError,
+        UnknownEndUse,
+        TableError,
+        DecisionError,
+    )
 
 
 def _broken_installation() -> tuple[type[BaseException], ...]:

@@ -38,7 +38,8 @@ _IMAGING = re.compile(
 _MEGAPIXEL = re.compile(r"\b([0-9]+(?:\.[0-9]+)?)\s*(?:MP|megapixels?|Mpx)\b", re.I)
 _DIGITS = re.compile(r"[0-9]")
 _RANGE_START = re.compile(
-    rf"(?<![\w.])([−-]?[0-9]+(?:\.[0-9]+)?)\s*(?:to|~|–|—|-|\.\.\.?|…)\s*\+?[−-]?[0-9]+(?:\.[0-9]+)?\s?({_UNIT_ALTERNATION})(?![A-Za-z0-9])",
+    rf"(?<![\w.])([−-]?[0-9]+(?:\.[0-9]+)?)\s*(?:to|~|–|—|-|\.\.\.?|…)\s*\+?([−-]?[0-9]+(?:\.[0-9]+)?)\s?"
+    rf"({_UNIT_ALTERNATION})(?![A-Za-z0-9])",
     re.I,
 )
 _CLAUSE_BREAK = re.compile(r"[;,()|]|\band\b|\bwith\b")
@@ -181,7 +182,7 @@ class Evidence:
             )
             values.append(Value(value, kind))
         for match in _RANGE_START.finditer(text):  # "-40 to +85 °C": the lower end carries the unit too
-            start = quantities(f"{match.group(1).replace('−', '-').lstrip('-')} {match.group(2)}")
+            start = quantities(f"{match.group(1).replace('−', '-').lstrip('-')} {match.group(3)}")
             if start:
                 q = start[0]
                 number = -q.value if match.group(1)[0] in "-−" else q.value
@@ -189,9 +190,7 @@ class Evidence:
                     number = 2 * 273.15 - q.value
                 kind = self._kind_near(text, match.start(), match.end(), q.dimension)
                 values.append(Value(Quantity(number, q.dimension, match.group(0)), kind))
-                top = (
-                    quantities(match.group(0).split()[-2] + " " + match.group(2)) if q.dimension == "frequency" else []
-                )
+                top = quantities(f"{match.group(2)} {match.group(3)}") if q.dimension == "frequency" else []
                 if top and top[0].value > number > 0:  # 'fractional bandwidth': bandwidth over centre frequency
                     share = (top[0].value - number) / ((top[0].value + number) / 2) * 100
                     values.append(

@@ -23,6 +23,10 @@ DEFAULT_DIR = Path(__file__).resolve().parent.parent / "corpus"
 REBUILD = "rebuild the corpus with `python -m training.build_corpus`"
 
 
+def _ids(texts: list[str]) -> list[ECCN]:
+    return [ECCN.parse(t) for t in texts if ECCN.is_valid(t)]
+
+
 class CorpusError(RuntimeError):
     """The corpus folder is missing, incomplete or changed since its build; says which file and how to rebuild it."""
 
@@ -65,6 +69,11 @@ class Lookup:
         if self.paragraph is None:
             return self.entry["technical_notes"] + self.entry["notes"]
         return list(self.paragraph["notes"])
+
+    @property
+    def itar_pointer(self) -> bool:
+        """The entry says its items are "subject to the ITAR": they are on the USML, not classified on the CCL."""
+        return bool(self.entry.get("itar_pointer"))
 
     @property
     def subject_to_itar(self) -> bool:
@@ -145,6 +154,11 @@ class Corpus:
     @cached_property
     def countries(self) -> dict[str, Any]:
         return self._read("countries.json")  # type: ignore[no-any-return]
+
+    @cached_property
+    def supplement_2_part_744(self) -> dict[str, Any]:
+        """Items subject to the § 744.21 military end-use rule (Supplement No. 2 to part 744)."""
+        return self._read("supplement_2_part_744.json")  # type: ignore[no-any-return]
 
     def rule_table(self, name: str) -> dict[str, Any]:
         """A rule table from ``corpus/rules/`` (e.g. "de_minimis"), transcribed from the cited sources."""
@@ -235,30 +249,39 @@ class Corpus:
                 children.setdefault(str(parent), []).append(p)
         return children
 
-    def controls_for(self, text: str | ECCN) -> list[dict[str, Any]]:
+    def controls_for(self, text: str | ECCN, destination: str | None = None) -> list[dict[str, Any]]:
         """The Control(s) rows of the entry that cover this id ("NS applies to 4A003.b, .c" covers 4A003.b.1).
 
-        For an entry id every row is returned; for a paragraph, rows for the entire entry (unless the
-        paragraph is excepted) and rows naming the paragraph, one of its ancestors or (for a row that
-        names deeper paragraphs only) one of its descendants, marked ``partial``.
+        Each row comes with ``partial`` (it covers only part of what was asked: an entry, or a paragraph
+        whose sub-paragraphs it names) and ``condition`` (words a person must confirm: a scope stated in
+        words, "except ... if being exported for use in ..."). Rows whose exceptions take the id out are
+        left out. With a ``destination``, a condition that names other destinations only ("except to Russia
+        for use in ... the ISS" asked for China) does not apply.
         """
         eccn = ECCN.parse(text)
         entry = self.entries[eccn.head]
-        if not eccn.path:
-            return [dict(row, partial=not row["entire_entry"]) for row in entry["controls"]]
         rows = []
         for row in entry["controls"]:
             named = [ECCN.parse(p) for p in row["paragraphs"] if ECCN.is_valid(p)]
-            excepted = any(eccn.is_descendant_of(p, strict=False) for p in row["except"] if ECCN.is_valid(p))
-            if excepted:
+            if eccn.path and any(eccn.is_descendant_of(p, strict=False) for p in _ids(row["except"])):
                 continue
             if row["entire_entry"]:
-                rows.append(dict(row, partial=False))
-            elif any(eccn.is_descendant_of(p, strict=False) for p in named):
-                rows.append(dict(row, partial=False))
-            elif any(p.is_descendant_of(eccn) for p in named) or not named:
-                # names deeper paragraphs only, or states its scope in words: the reader must check
-                rows.append(dict(row, partial=True))
+                partial = not eccn.path and bool(row["except"] or row.get("except_if"))
+            elif named and any(eccn.is_descendant_of(p, strict=False) for p in named):
+                partial = False
+            elif not named or any(p.is_descendant_of(eccn) for p in named):
+                partial = True  # names deeper paragraphs only, or states its scope in words
+            else:
+                continue
+            conditions = [row["conditions"]] if row.get("conditions") else []
+            for item in row.get("except_if", []):
+                ids = _ids(item["paragraphs"])
+                if not ids or any(eccn.is_descendant_of(p, strict=False) or p.is_descendant_of(eccn) for p in ids):
+                    mentioned = self.country_table.named_in(item["condition"]) if destination else []
+                    if mentioned and destination not in mentioned:
+                        continue
+                    conditions.append(f"not if: {item['condition']}")
+            rows.append(dict(row, partial=partial, condition="; ".join(conditions)))
         return rows
 
     def category_notes(self, entry: dict[str, Any]) -> list[dict[str, str]]:

@@ -31,6 +31,7 @@ class Country:
     embargoed: bool
     embargo_note: str
     country_groups: tuple[str, ...]
+    part_of: str = ""  # a region with its own sanctions (Crimea): the country whose chart row it shares
 
     def in_group(self, group: str) -> bool:
         """``in_group("E:1")``; a bare letter ("E") matches any of its sub-groups."""
@@ -38,6 +39,10 @@ class Country:
 
     def has_mark(self, column: str) -> bool:
         return column in self.marks
+
+    def is_one_of(self, names: list[str] | tuple[str, ...]) -> bool:
+        """True when this destination (or the country a region is part of) is named."""
+        return self.name in names
 
 
 MAX_NAME = 200  # the longest country name or alias is far shorter; longer text is refused unread
@@ -55,10 +60,18 @@ class Countries:
         self._by_name = data["countries"]
         self._aliases = data["aliases"]
         self._iso = data["iso_codes"]
+        self._pattern: re.Pattern[str] | None = None
 
     @property
     def footnotes(self) -> dict[str, str]:
         return dict(self.data["footnotes"])
+
+    def named_in(self, text: str) -> list[str]:
+        """The destinations a text names ("except to Russia for use in ..." names Russia)."""
+        if self._pattern is None:
+            keys = sorted((k for k in self._aliases if len(k) >= 4), key=len, reverse=True)
+            self._pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b")
+        return list(dict.fromkeys(self._aliases[m] for m in self._pattern.findall(fold(text))))
 
     def names(self) -> list[str]:
         return sorted(self._by_name)
@@ -84,4 +97,5 @@ class Countries:
             embargoed=row["embargoed"],
             embargo_note=row["embargo_note"],
             country_groups=tuple(row["country_groups"]),
+            part_of=row.get("part_of", ""),
         )

@@ -113,22 +113,50 @@ def questions(
     return found
 
 
+GROUP_ITEMS = {"D": "software", "E": "technology"}
+
+
+def wrong_kind(paragraph_id: str, physical: bool) -> Verdict | None:
+    """Product groups D and E control software and technology (Supp. No. 1 to part 774): for a description of a
+    physical item they do not apply, however close their words."""
+    group = ECCN.parse(paragraph_id).group if paragraph_id and paragraph_id != "EAR99" else None
+    if not physical or group not in GROUP_ITEMS:
+        return None
+    head = ECCN.parse(paragraph_id).head
+    check = Check(
+        paragraph_id,
+        Status.NOT_MET,
+        f"product group {group}: {GROUP_ITEMS[group]}",
+        "kind of item",
+        f"{head} controls {GROUP_ITEMS[group]}; the description is of a physical item",
+        kind="group",
+    )
+    return Verdict(paragraph_id, Status.NOT_MET, [check])
+
+
+def verdict_for(paragraph_id: str, evidence: Evidence, physical: bool) -> Verdict:
+    """What decides whether a paragraph may come first: the kind of item, then its deciding conditions."""
+    return wrong_kind(paragraph_id, physical) or evidence.path(paragraph_id)
+
+
 def decide(
     suggestions: list[Suggestion],
     ear99: Suggestion | None,
     evidence: Evidence,
     ear99_shown: float = 0.0,
+    physical: bool = False,
 ) -> Decision:
     """Order the ranked suggestions (ranker order, EAR99 not yet placed) so that the first one is the
     first whose conditions hold; EAR99 takes its place by probability among them (listed when it comes
-    first or is at least ``ear99_shown`` likely)."""
+    first or is at least ``ear99_shown`` likely). ``physical``: the description is of a commodity, so
+    software (D) and technology (E) entries do not apply."""
     verdicts: dict[str, Verdict] = {}
     kept: list[Suggestion] = []
     held: list[Suggestion] = []
     ruled_out = 0.0
     above: set[str] = set()
     for s in suggestions:
-        verdict = evidence.path(s.paragraph_id)
+        verdict = verdict_for(s.paragraph_id, evidence, physical)
         verdicts[s.paragraph_id] = verdict
         annotate(s, verdict)
         if held_back(verdict, s.head):

@@ -100,6 +100,21 @@ class ECCN:
         return None if self.is_ear99 else self.head[2]
 
     @property
+    def is_600_series(self) -> bool:
+        """A "600 series" entry (0A606, 9A610, 3A611, ...): military items moved from the USML."""
+        return not self.is_ear99 and self.head[2] == "6"
+
+    @property
+    def is_9x515(self) -> bool:
+        """A 9x515 entry (9A515, 9E515, ...): spacecraft and related items moved from USML Category XV."""
+        return not self.is_ear99 and self.head[0] == "9" and self.head[2:] == "515"
+
+    @property
+    def is_catch_all(self) -> bool:
+        """An x99x entry ("n.e.s." anti-terrorism catch-alls such as 3A991, 5A992, 9A991); not 0A919."""
+        return not self.is_ear99 and self.head[2:4] == "99"
+
+    @property
     def entry(self) -> ECCN:
         """The ECCN entry (head only) this id belongs to."""
         return ECCN(self.head)

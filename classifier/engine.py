@@ -20,7 +20,7 @@ import numpy as np
 from classifier.conditions import Evidence, Verdict
 from classifier.corpus import DEFAULT_DIR, Corpus
 from classifier.countries import Country, UnknownCountry
-from classifier.decide import answered_questions, decide, finalize, held_back
+from classifier.decide import answered_questions, decide, finalize, held_back, verdict_for
 from classifier.decisions import DecisionSet, read_decisions
 from classifier.dense import DEFAULT_INDEX_DIR, DenseIndex, Encoder
 from classifier.documents import Document, build_documents
@@ -38,6 +38,7 @@ from classifier.result import Classification, Finding, MTCRMatch, Precedent, Que
 from classifier.retrieve import Candidate, Retriever
 from classifier.rules import apply_rules
 from classifier.rules.de_minimis import DeMinimisInputError
+from classifier.rules.end_use import UnknownEndUse
 
 log = logging.getLogger(__name__)
 __all__ = ["MAX_TEXT_CHARS", "Classifier", "InputError", "check_text"]
@@ -320,8 +321,9 @@ class Classifier:
             a, b = batch.entry_spans[q]
             scores = head_scores[a:b].copy()
             position = {h: i for i, h in enumerate(scored.heads)}
+            physical = not (facts[q].is_software or facts[q].is_technology)
             for head, _ in scored.ranked:
-                verdict = scored.evidence.path(docs[scored.shown[head].doc].id)
+                verdict = verdict_for(docs[scored.shown[head].doc].id, scored.evidence, physical)
                 scored.verdicts[head] = verdict
                 if held_back(verdict, head):
                     scores[position[head]] = 0.0
@@ -393,13 +395,23 @@ class Classifier:
         confidences = self.ranker.confidence([s for _, s in ranked])
         suggestions = [
             self.explainer.suggestion(
-                facts, query_tokens, scored.shown[head], score, float(conf), scored.doc_heads.count(head)
+                facts,
+                query_tokens,
+                scored.shown[head],
+                score,
+                float(conf),
+                scored.doc_heads.count(head),
+                scored.evidence,
             )
             for (head, score), conf in zip(ranked, confidences, strict=True)
         ]
         assert scored.evidence is not None
         decision = decide(
-            suggestions, ear99_suggestion(suggestions, scored.ear99), scored.evidence, ear99_shown=EAR99_SHOWN
+            suggestions,
+            ear99_suggestion(suggestions, scored.ear99),
+            scored.evidence,
+            ear99_shown=EAR99_SHOWN,
+            physical=not (facts.is_software or facts.is_technology),
         )
         suggestions = decision.suggestions
         quote_precedents(suggestions, precedents)
@@ -419,7 +431,7 @@ class Classifier:
         if rules:
             try:
                 outcome = apply_rules(facts, suggestions, self.corpus, destination)
-            except DeMinimisInputError as err:
+            except (DeMinimisInputError, UnknownEndUse) as err:
                 raise InputError(str(err)) from err
             suggestions, findings, license_view = outcome.suggestions, outcome.findings, outcome.license
             asked = outcome.questions  # a rule's question (e.g. mass market) decides between its answers: first

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from classifier.conditions import Evidence, Status
 from classifier.documents import Document
 from classifier.eccn import EAR99
 from classifier.facts import Facts
@@ -30,7 +31,14 @@ class Explainer:
         self.doc_tokens = [frozenset(tokenize(d.paragraph)) for d in docs]
 
     def suggestion(
-        self, facts: Facts, query_tokens: frozenset[str], cand: Candidate, score: float, conf: float, support: int
+        self,
+        facts: Facts,
+        query_tokens: frozenset[str],
+        cand: Candidate,
+        score: float,
+        conf: float,
+        support: int,
+        evidence: Evidence | None = None,
     ) -> Suggestion:
         doc = self.docs[cand.doc]
         return Suggestion(
@@ -39,11 +47,20 @@ class Explainer:
             paragraph_id=doc.id,
             paragraph=doc.paragraph,
             heading=doc.heading,
-            reasons=self.reasons(facts, query_tokens, cand, support),
+            reasons=self.reasons(facts, query_tokens, cand, support, evidence),
             score=round(score, 4),
         )
 
-    def reasons(self, facts: Facts, query_tokens: frozenset[str], cand: Candidate, support: int) -> list[str]:
+    def reasons(
+        self,
+        facts: Facts,
+        query_tokens: frozenset[str],
+        cand: Candidate,
+        support: int,
+        evidence: Evidence | None = None,
+    ) -> list[str]:
+        """Why a candidate ranked where it did; thresholds are compared through ``evidence`` (``conditions``), which
+        compares a number only with a threshold on the same quantity ("400 km" range is no altitude)."""
         doc = self.docs[cand.doc]
         reasons = []
         if cand.dense_rank < 1000:
@@ -53,11 +70,10 @@ class Explainer:
         shared = sorted(self.doc_tokens[cand.doc] & query_tokens)
         if shared:
             reasons.append("shared terms: " + ", ".join(shared[:8]))
-        for q in facts.quantities:
-            for t in self.thresholds[cand.doc]:
-                if t.comparator and t.dimension == q.dimension:
-                    verdict = "meets" if q.satisfies(t) else "does not meet"
-                    reasons.append(f"{q.text} {verdict} the threshold '{t.comparator} {t.text}'")
+        if evidence is not None:  # the same quantity on both sides, never only the same unit dimension
+            for check in evidence.path(doc.id).checks:
+                if check.kind == "threshold" and check.status is not Status.UNKNOWN:
+                    reasons.append(f"{check.paragraph}: {check.detail}")
         if facts.uses_crypto and doc.eccn[:5] in ("5A002", "5D002", "5A992", "5D992", "5A004", "5E002"):
             reasons.append("encryption terms in the description: " + ", ".join(facts.crypto_terms[:5]))
         if facts.mass_market_terms and doc.eccn[:5] in ("5A992", "5D992"):

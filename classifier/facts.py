@@ -157,6 +157,8 @@ EXPLICIT_FACTS = {
     "mass_market": "the item meets the Cryptography Note (True/False)",
     "data_confidentiality": "the cryptography provides data confidentiality (True/False)",
     "answers": "answers to the result's questions, as {parameter: value} (e.g. {'frame rate': '30 Hz'})",
+    "end_use": "a stated end use (15 CFR part 744): nuclear, missile, chemical-biological-weapons, military, "
+    "military-intelligence, supercomputer, advanced-node-ic, semiconductor-manufacturing",
 }
 
 

@@ -167,7 +167,8 @@ _NUMBER = (
 )
 QUANTITY = re.compile(rf"{_NUMBER}\s?(?P<unit>{_UNIT_ALTERNATION})(?![A-Za-z0-9])", re.I)
 KEY_LENGTH = re.compile(
-    r"\b(?P<alg>AES|RSA|ECC|ECDSA|ECDH|DH|DES|3DES|ChaCha20|Blowfish|Twofish|Camellia|SM4|curve)[\s\-]?(?P<bits>[0-9]{2,5})\b",
+    r"\b(?P<alg>AES|RSA|ECC|ECDSA|ECDH|DH|DES|3DES|ChaCha20|Blowfish|Twofish|Camellia|SM4|ARIA|SEED|Serpent|IDEA|"
+    r"RC5|RC6|CAST|GOST|Kuznyechik|curve)[\s\-]?(?P<bits>[0-9]{2,5})\b",
     re.I,
 )
 # comparison words in paragraphs, nearest before the number

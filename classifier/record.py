@@ -12,11 +12,13 @@ import hashlib
 import json
 import re
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from classifier.html_view import rule_name
+from classifier.report import verdict_word
 from classifier.result import Classification, percent
 
 ORDER_OF_REVIEW = (
@@ -59,13 +61,21 @@ def audit_record(result: Classification, inputs: dict[str, Any] | None = None) -
     }
 
 
-def memo_markdown(result: Classification, inputs: dict[str, Any] | None = None) -> str:
+SIGN_OFF = ("Final ECCN or EAR99", "Jurisdiction (EAR / ITAR)", "License decision", "Reasons and notes", "Name",
+            "Title", "Signature", "Date")  # fmt: skip
+
+
+def memo_markdown(
+    result: Classification, inputs: dict[str, Any] | None = None, product_id: str = "", on: date | None = None
+) -> str:
     p = result.provenance
     lines = [
         "# Classification rationale",
         "",
         f"> {result.notice}",
         "",
+        f"**Date:** {(on or date.today()).isoformat()}",
+        f"**Product id:** {product_id or '(not given)'}",
         f"**Description:** {result.text}",
     ]
     for key, value in (inputs or {}).items():
@@ -112,7 +122,7 @@ def memo_markdown(result: Classification, inputs: dict[str, Any] | None = None) 
         lines += [f"- {d.describe(result.top)}" for d in result.precedents]
     lines += ["", "## Findings", ""]
     for f in result.findings:
-        lines.append(f"- **{f.rule}** ({'triggered' if f.triggered else 'not triggered'}): {f.outcome}")
+        lines.append(f"- **{rule_name(f.rule)}** ({'triggered' if f.triggered else 'not triggered'}): {f.outcome}")
         lines.append(f"  - {f.explanation}")
         lines.append(f"  - Citation: {f.citation}")
     if result.license:
@@ -121,11 +131,19 @@ def memo_markdown(result: Classification, inputs: dict[str, Any] | None = None) 
             "",
             "## License view",
             "",
-            f"{view['id']} to {view['destination']}: "
-            f"{'license required' if view['license_required'] else 'no license required by the Country Chart'} "
-            f"({view['citation']})",
+            f"**{verdict_word(view)}** — {view['headline']} ({view['citation']})",
+            "",
         ]
-        lines += [f"- {r['reason']}: {r['how']}" for r in view["rows"]]
+        lines += [f"- {r['reason']}: {r['how']} → {r['verdict']}" for r in view["rows"]]
+        lines += [
+            f"- {a['source']}: {a['verdict']} — {a['why']} ({a['citation']})"
+            for a in view["answers"]
+            if "reason" not in a
+        ]
+        lines += [f"- To review: read {'; '.join(r['read'])} — {r['why']}" for r in view["review"]]
+        lines += [f"- Check: {c['text']}" for c in view.get("end_use_checks", [])]
+    lines += ["", "## Final decision (filled in by the person responsible)", ""]
+    lines += [f"- **{field}:** ____________________" for field in SIGN_OFF]
     lines += ["", "---", result.notice, ""]
     return "\n".join(lines)
 
@@ -148,19 +166,36 @@ def _claim(directory: Path, name: str) -> Path:
                 pass
         except FileExistsError:
             continue
-        if not path.with_suffix(".md").exists():
+        if not path.with_suffix(".md").exists() and not path.with_suffix(".pdf").exists():
             return path
         path.unlink()
     raise FileExistsError(f"{directory}: no free record name for {name!r}")
 
 
-def write_record(result: Classification, directory: Path, stem: str, inputs: dict[str, Any] | None = None) -> Path:
-    """Write STEM.json (audit record) and STEM.md (memo) into ``directory`` under a name no earlier record
-    holds; returns the JSON path."""
+def record_stem(product_id: str, on: date | None = None) -> str:
+    """A readable record name: ``<product-id>-<date>`` (the memo is then ``router-7-2026-06-24.pdf``)."""
+    return f"{safe_stem(product_id or 'classification')}-{(on or date.today()).isoformat()}"
+
+
+def write_record(
+    result: Classification,
+    directory: Path,
+    stem: str,
+    inputs: dict[str, Any] | None = None,
+    *,
+    product_id: str = "",
+    pdf: bool = True,
+) -> Path:
+    """Write STEM.json (audit record), STEM.md and STEM.pdf (the memo) into ``directory`` under a name no
+    earlier record holds; returns the JSON path."""
+    from classifier.memo_pdf import write_memo_pdf
+
     directory.mkdir(parents=True, exist_ok=True)
     json_path = _claim(directory, safe_stem(stem))
     json_path.write_text(
         json.dumps(audit_record(result, inputs), ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
     )
-    json_path.with_suffix(".md").write_text(memo_markdown(result, inputs), encoding="utf-8")
+    json_path.with_suffix(".md").write_text(memo_markdown(result, inputs, product_id), encoding="utf-8")
+    if pdf:
+        write_memo_pdf(result, json_path.with_suffix(".pdf"), inputs, product_id)
     return json_path

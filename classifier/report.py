@@ -57,17 +57,39 @@ def render_classification(result: Classification) -> str:
     return "\n".join(lines)
 
 
+VERDICT_WORDS = {"required": "LICENSE REQUIRED", "not required": "no license required", "review": "REVIEW"}
+
+
+def verdict_word(view: dict[str, Any]) -> str:
+    """The three-valued answer for people: LICENSE REQUIRED, no license required, REVIEW (or ITAR)."""
+    if view.get("jurisdiction") == "ITAR":
+        return "ITAR (State Department jurisdiction): REVIEW"
+    return VERDICT_WORDS[view["verdict"]]
+
+
 def render_license(view: dict[str, Any]) -> str:
-    verdict = "LICENSE REQUIRED" if view["license_required"] else "no license required by the Country Chart"
-    lines = [f"License view: {view['id']} to {view['destination']}: {verdict}"]
+    where = view["destination"] + (f" (part of {view['part_of']})" if view.get("part_of") else "")
+    end_use = f", stated end use: {view['end_use']}" if view.get("end_use") else ""
+    lines = [f"License view: {view['id']} to {where}{end_use}: {verdict_word(view)}", f"   {view['headline']}"]
     for row in view["rows"]:
-        state = {True: "license required", False: "no license", None: "read the cited section"}[row["license_required"]]
         lines.append(
-            f"   {row['reason']}: {row['how']} → {state}"
-            + ("  (applies to part of the entry)" if row["partial"] else "")
+            f"   {row['reason']}: {row['how']} → {row['verdict']}"
+            + ("  (applies to part of the entry)" if row.get("partial") else "")
         )
-        if row["conditions"]:
+        if row.get("conditions"):
             lines.append(f"      condition: {row['conditions']}")
+    for a in view["answers"]:
+        if a["source"] in ("Country Chart", "License Requirements") and "reason" in a:
+            continue
+        lines.append(f"   [{a['source']}] {a['verdict']}: {a['why'][:300]} [{a['citation']}]")
+    for item in view["review"]:
+        lines.append(f"   To review: read {'; '.join(item['read'])} — {item['why'][:200]}")
+    if view.get("end_use_checks"):
+        cited = "; ".join(c["citation"] for c in view["end_use_checks"])
+        lines.append(
+            f"   Part 744 end-use checks for {view['destination']} (a license is required if you know of such an "
+            f"end use; state it with --end-use): {cited}"
+        )
     if view.get("embargo"):
         lines.append(f"   Embargo: {view['embargo']['note']}")
     for number, text in view.get("footnotes", {}).items():
@@ -78,12 +100,16 @@ def render_license(view: dict[str, Any]) -> str:
         lines.append(
             f"   Exception worth checking: {exc['symbol']} — {exc['text'][:120]}{limit}{note} [{exc['citation']}]"
         )
+    for exc in view.get("license_exceptions_ruled_out", []):
+        lines.append(f"   Exception ruled out: {exc['symbol']} — {exc['why']}")
+    for note in view.get("notes", []):
+        lines.append(f"   Note: {note}")
     lines.append(f"   {view['explanation']} [{view['citation']}]")
     return "\n".join(lines)
 
 
 def render_de_minimis(decision: dict[str, Any]) -> str:
-    verdict = "SUBJECT to the EAR" if decision["subject_to_ear"] else "NOT subject to the EAR"
+    verdict = {True: "SUBJECT to the EAR", False: "NOT subject to the EAR", None: "REVIEW"}[decision["subject_to_ear"]]
     threshold = f"{decision['threshold']:g} %" if decision["threshold"] is not None else "none (no de minimis level)"
     return (
         f"De minimis to {decision['destination']}: {verdict}\n"

@@ -12,9 +12,13 @@ from typing import Any
 NOTICE = "Suggestions support, and do not replace, a person's classification decision under the EAR."
 
 
+MAX_SHOWN = 0.99  # confidences are calibrated and capped: nothing is shown as certain ("100%")
+
+
 def percent(confidence: float) -> str:
-    """A confidence for people: "<1%" rather than a misleading "0%" for a small but non-zero chance."""
-    return "<1%" if confidence < 0.005 else f"{confidence:.0%}"
+    """A confidence for people: "<1%" rather than a misleading "0%" for a small but non-zero chance, and
+    never "100%" (a probability of 0.996 is shown as 99%)."""
+    return "<1%" if confidence < 0.005 else f"{min(confidence, MAX_SHOWN):.0%}"
 
 
 @dataclass

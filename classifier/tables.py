@@ -86,9 +86,15 @@ def _read_csv(path: Path) -> tuple[list[str], Iterator[dict[str, Any]]]:
                 continue
             if not cells:
                 continue
-            names = columns + [f"column_{i + 1}" for i in range(len(columns), len(cells))]
             row: dict[str, Any] = dict.fromkeys(columns, "")
-            row.update(zip(names, cells, strict=False))
+            row.update(zip(columns, cells, strict=False))
+            if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
+                # an unquoted comma split a cell: reading on would classify half a description
+                extra = ", ".join(repr(c[:40]) for c in cells[len(columns) :][:3])
+                row["_error"] = (
+                    f"line {first} has {len(cells)} cells but the header has {len(columns)} (extra: {extra}): "
+                    "put a description that contains commas in double quotes"
+                )
             note = _fallback_note(fallbacks, first, reader.line_num)
             if note:
                 row["_warning"] = note

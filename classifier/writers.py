@@ -39,6 +39,13 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+def _csv_cell(value: Any) -> Any:
+    """CSV has no booleans: write them as true/false (JSONL and XLSX keep real booleans)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutralise(value)
+
+
 def _part_rows(part: Path) -> Iterator[dict[str, Any]]:
     with part.open(encoding="utf-8") as src:
         for line in src:
@@ -90,20 +97,40 @@ def write_final(part: Path, output: Path, columns: list[str]) -> Written:
             writer = csv.writer(fh)
             writer.writerow([neutralise(c) for c in columns])
             for row in rows:
-                writer.writerow([neutralise(row.get(c, "")) for c in columns])
+                writer.writerow([_csv_cell(row.get(c, "")) for c in columns])
     else:
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("classification")
-        sheet.append([_xlsx_cell(c, "header", [], written) for c in columns])
-        for row in rows:
-            notes: list[str] = []
-            cells = [_xlsx_cell(row.get(c, ""), c, notes, written) for c in columns]
-            if notes and "warnings" in columns:
-                at = columns.index("warnings")
-                cells[at] = _xlsx_cell("; ".join(filter(None, [str(cells[at] or ""), *notes])), "warnings", [], written)
-            sheet.append(cells)
-        book.save(tmp)
+        _write_xlsx(rows, tmp, columns, written)
     os.replace(tmp, output)
     return written
+
+
+PERCENT_COLUMNS = ("confidence",)  # fractions shown as percentages in XLSX (the value stays 0.62)
+
+
+def _write_xlsx(rows: Iterator[dict[str, Any]], path: Path, columns: list[str], written: Written) -> None:
+    """A well-formed sheet: the header frozen and filterable, booleans as booleans, confidence as a percentage."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("classification")
+    sheet.freeze_panes = "A2"
+    sheet.append([_xlsx_cell(c, "header", [], written) for c in columns])
+    percent_at = {columns.index(c) for c in PERCENT_COLUMNS if c in columns}
+    count = 0
+    for row in rows:
+        notes: list[str] = []
+        cells: list[Any] = [_xlsx_cell(row.get(c, ""), c, notes, written) for c in columns]
+        if notes and "warnings" in columns:
+            at = columns.index("warnings")
+            cells[at] = _xlsx_cell("; ".join(filter(None, [str(cells[at] or ""), *notes])), "warnings", [], written)
+        for at in percent_at:
+            if isinstance(cells[at], (int, float)) and not isinstance(cells[at], bool):
+                cell = WriteOnlyCell(sheet, value=cells[at])
+                cell.number_format = "0%"
+                cells[at] = cell
+        sheet.append(cells)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(columns)))}{count + 1}"
+    book.save(path)

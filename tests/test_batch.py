@@ -53,7 +53,8 @@ def test_csv_rows_in_order_with_errors_per_row_and_formulas_neutralised(tmp_path
     assert "empty" in rows[1]["error"]
     assert "Unknown destination" in rows[3]["error"]
     assert "shorten" in rows[4]["error"]
-    assert rows[2]["license_required"] == "true"  # EAR99 to an embargoed destination
+    assert rows[2]["license_required"] == "true" and rows[2]["license"] == "required"  # EAR99 to Iran (§ 746.7)
+    assert rows[0]["license"] == "not required" and rows[0]["license_required"] == "false"
     assert [r["note"] for r in rows[:5]] == ["'=1+1", "empty", "'@x", "'-y", "'+z"]
     assert set(ROWS[0]) <= set(rows[0])  # every input column kept
     assert not list(tmp_path.glob("*.part*"))
@@ -170,3 +171,26 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "unsupported" in bad.stderr
     missing = cli("batch", str(tmp_path / "nope.csv"), "--output", str(tmp_path / "o3.csv"))
     assert missing.returncode == 2 and "does not exist" in missing.stderr
+
+
+def test_the_license_column_is_three_valued_and_license_required_is_empty_for_review() -> None:
+    from types import SimpleNamespace
+
+    from classifier.result import Suggestion
+
+    def result(verdict: str, required: bool | None) -> SimpleNamespace:
+        top = Suggestion("9A104", 0.5, "9A104", "Sounding rockets", "Sounding rockets")
+        return SimpleNamespace(
+            suggestions=[top],
+            findings=[],
+            precedents=[],
+            license={"verdict": verdict, "license_required": required},
+            needs_answer=False,
+            questions=[],
+            warnings=[],
+        )
+
+    review = batch_module._output_row({"description": "x"}, result("review", None))
+    assert review["license"] == "review" and review["license_required"] == ""
+    required = batch_module._output_row({"description": "x"}, result("required", True))
+    assert required["license_required"] is True  # a real boolean in JSONL and XLSX

@@ -38,7 +38,14 @@ def test_a_consumer_wifi_router_is_mass_market_encryption(classifier: Classifier
 def test_a_supercomputer_above_70_wt_is_4a003b(classifier: Classifier) -> None:
     result = classifier.classify("High performance computing cluster with an Adjusted Peak Performance of 120 WT")
     assert result.top.eccn == "4A003.b"
-    assert any("meets the threshold" in r for r in result.top.reasons)
+    assert any("120 WT" in r and "meets" in r for r in result.top.reasons)
+
+
+def test_a_range_in_km_is_never_compared_with_an_altitude_in_metres(classifier: Classifier) -> None:
+    result = classifier.classify("Unmanned aerial vehicle carrying a 600 kg payload to a range of 400 km")
+    reasons = [r for s in result.suggestions for r in s.reasons]
+    assert not any("400 km" in r and "15,240 meters" in r for r in reasons)
+    assert any("400 km" in r and "300 km" in r for r in result.top.reasons)  # range against a range
 
 
 def test_five_suggestions_are_five_different_entries(classifier: Classifier) -> None:

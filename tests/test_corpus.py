@@ -153,7 +153,7 @@ def test_a_label_typo_in_the_source_still_gives_the_right_id(corpus: Corpus) -> 
 def test_a_use_condition_in_an_exception_does_not_remove_the_row(corpus: Corpus) -> None:
     rows = corpus.controls_for("3A001.b.2")
     ns1 = [r for r in rows if "NS 1" in r["columns"]]
-    assert ns1 and "civil telecommunications" in ns1[0]["conditions"]
+    assert ns1 and "civil telecommunications" in ns1[0]["condition"]
 
 
 def test_entries_without_a_license_requirements_heading_still_have_their_controls(corpus: Corpus) -> None:

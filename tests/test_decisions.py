@@ -94,7 +94,7 @@ def test_unrelated_descriptions_quote_no_past_decision(tmp_path: Path, corpus: C
 def test_batch_output_lists_past_decisions(tmp_path: Path, corpus: Corpus, classifier: Classifier) -> None:
     with_past = classifier.with_decisions(read_decisions(write_csv(tmp_path / "past.csv", SWITCHES), corpus))
     source = tmp_path / "in.csv"
-    source.write_text(f"id,description\n1,{QUERY}\n2,Leather sofa\n", encoding="utf-8")
+    source.write_text(f"id,description\n1,\"{QUERY}\"\n2,Leather sofa\n", encoding="utf-8")  # quoted: it holds a comma
     run_batch(with_past, source, tmp_path / "out.csv", progress=None)
     with (tmp_path / "out.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))

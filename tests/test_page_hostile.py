@@ -28,8 +28,11 @@ def handler(app: gr.Blocks, name: str) -> Any:
 
 def test_a_script_typed_into_destination_is_shown_as_text(page: gr.Blocks) -> None:
     classify_page = handler(page, "classify_page")
-    shown, *_ = classify_page("VPN gateway", XSS, XSS, None, None, "", "not stated", None, None)
+    facts = [XSS, XSS, "", "", "", "", "", "not stated", "", ""]  # destination, end user, ... range
+    shown, *_ = classify_page("VPN gateway", "", *facts, *[""] * 5, [], {})
     assert "<img" not in shown and "&lt;img src=x onerror=alert(1)&gt;" in shown
+    card, *_ = classify_page("VPN gateway", "", "Germany", XSS, *[""] * 5, "not stated", "", "", *[""] * 5, [], {})
+    assert "<img" not in card and "&lt;img src=x onerror=alert(1)&gt;" in card  # the end user, screened
 
 
 def test_the_api_refuses_a_top_k_that_is_not_a_number(page: gr.Blocks) -> None:
@@ -40,7 +43,7 @@ def test_the_api_refuses_a_top_k_that_is_not_a_number(page: gr.Blocks) -> None:
 
 def test_every_event_is_queued_with_a_concurrency_limit(page: gr.Blocks) -> None:
     limits = {getattr(f.fn, "__name__", ""): f.concurrency_limit for f in page.fns.values()}
-    assert limits["classify_page"] == limits["classify_api"] == 4 and limits["batch_page"] == 1
+    assert limits["classify_page"] == limits["classify_api"] == 4 and limits["batch_run"] == 1
     assert page._queue.max_size == 64 and launch_options()["max_file_size"] == "50mb"
 
 

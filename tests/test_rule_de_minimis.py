@@ -59,6 +59,37 @@ def test_600_series_a_to_x_content_to_d5_has_no_de_minimis(corpus: Corpus) -> No
     assert decide(corpus, 1000, 50, "France", ["9A610.x"]).subject_to_ear is False
 
 
+def test_exactly_10_percent_to_iran_is_at_the_level_not_above_it(corpus: Corpus) -> None:
+    """4.23 / 42.30 is exactly 10 %: "equal to or less than the de minimis level" (Supp. No. 2 to part 734)."""
+    decision = decide(corpus, 42.30, 4.23, "Iran")
+    assert decision.subject_to_ear is False and decision.threshold == 10
+
+
+def test_600_series_content_without_a_paragraph_to_china_has_no_de_minimis(corpus: Corpus) -> None:
+    """§ 734.4(a)(6)(i) (.a-.x to D:5) and (a)(6)(ii) (.y to China): either way China has no level."""
+    for content in ("9A610", "9A515"):
+        decision = decide(corpus, 1000, 10, "China", [content])
+        assert decision.subject_to_ear is True and "734.4(a)(6)" in decision.citation
+
+
+def test_600_series_content_without_a_paragraph_to_another_d5_country_is_a_review(corpus: Corpus) -> None:
+    d5_only = next(
+        n for n in corpus.country_table.names()
+        if corpus.country_table.resolve(n).in_group("D:5") and not corpus.country_table.resolve(n).in_group("E")
+        and n not in ("China", "Russia", "Belarus")
+    )
+    decision = decide(corpus, 1000, 10, d5_only, ["9A610"])
+    assert decision.subject_to_ear is None and decision.to_dict()["verdict"] == "review"
+    assert decide(corpus, 1000, 10, "Germany", ["9A610"]).subject_to_ear is False
+
+
+def test_a_b1_authorization_cannot_cover_5a004_content(corpus: Corpus) -> None:
+    """§ 740.17(b)(1) covers 5A002.a, z.1, 5B002 and 5D002; 5A004 items go through (b)(2) or (b)(3)."""
+    with pytest.raises(DeMinimisInputError, match="740.17\\(b\\)\\(1\\)"):
+        decide(corpus, 1000, 50, "Germany", ["5A004.b"], "b1")
+    assert decide(corpus, 1000, 50, "Germany", ["5A004.b"], "b3").subject_to_ear is False
+
+
 def test_encryption_content_needs_an_enc_authorization(corpus: Corpus) -> None:
     assert decide(corpus, 1000, 50, "Germany", ["5A002.a.1"]).subject_to_ear is True
     assert decide(corpus, 1000, 50, "Germany", ["5A002.a.1"], "b1").subject_to_ear is False

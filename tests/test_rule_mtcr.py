@@ -31,7 +31,9 @@ def cat1(corpus: Corpus, text: str, destination: str | None = None, **kw: object
 def test_complete_systems_need_500_kg_to_300_km(corpus: Corpus, text: str, triggered: bool) -> None:
     f = cat1(corpus, text)
     assert f.triggered is triggered
-    assert "22 CFR 121.16" in f.citation
+    # the EAR is cited; the historical annex text (22 CFR 121.16, now [Reserved]) only as the thresholds' source
+    assert "15 CFR 742.5" in f.citation and "121.16" not in f.citation
+    assert "22 CFR 121.16 (now [Reserved])" in f.explanation
 
 
 def test_payload_and_range_given_explicitly_count(corpus: Corpus) -> None:
@@ -74,3 +76,43 @@ def test_classify_triggers_category_i_for_a_heavy_uav_but_not_for_a_hobby_drone(
     assert heavy.top.eccn != "EAR99"
     hobby = classifier.classify("Camera drone 250 g for hobby photography")
     assert not any(f.triggered and f.rule.startswith("mtcr") for f in hobby.findings)
+
+
+def test_a_space_launch_vehicle_without_a_stated_range_is_item_1(corpus: Corpus) -> None:
+    """§ 742.5(a)(2) counts space launch vehicles among "missiles"; reaching orbit is beyond 300 km."""
+    f = cat1(corpus, "Space launch vehicle able to place 1,200 kg into low earth orbit")
+    assert f.triggered and f.outcome.startswith("MTCR Category I system")
+
+
+def test_a_uav_slower_than_800_km_h_is_reviewed_case_by_case(corpus: Corpus) -> None:
+    """§ 742.5(b)(1) Note 1: 300 km/500 kg UAVs under 800 km/h are not subject to a policy of denial."""
+    slow = cat1(corpus, "UAV with 600 kg payload, 400 km range and a maximum airspeed of 300 km/h")
+    assert slow.triggered and "case by case" in slow.outcome and "742.5(b)(1), Note 1" in slow.outcome
+    fast = cat1(corpus, "UAV with 600 kg payload, 400 km range and a maximum airspeed of 900 km/h")
+    assert fast.triggered and "presumption of denial" in fast.outcome
+
+
+def test_guidance_sets_for_manned_aircraft_are_excepted_from_item_2d(corpus: Corpus) -> None:
+    f = cat1(corpus, "Inertial guidance set for manned aircraft")
+    assert not f.triggered and "Category II" in f.outcome
+
+
+def test_category_i_findings_name_the_usml_categories_including_viii_for_uavs(corpus: Corpus) -> None:
+    f = cat1(corpus, "UAV with 800 kg payload and 1,000 km range", "China")
+    assert f.facts["jurisdiction"] == "probably ITAR"
+    assert any("VIII(a)" in r for r in f.facts["read"])
+    assert "VIII" in f.explanation
+
+
+def test_a_reentry_heat_shield_is_put_on_the_usml_entry_and_the_license_asks_for_a_jurisdiction_review(
+    corpus: Corpus,
+) -> None:
+    from classifier.rules import apply_rules
+
+    ctx = context(corpus, "Re-entry vehicle heat shield made of ablative carbon phenolic", ["EAR99", "1C107.d.2"], "Pakistan")
+    outcome = apply_rules(ctx.facts, ctx.suggestions, corpus, ctx.destination)
+    suggestions, view = outcome.suggestions, outcome.license
+    assert suggestions[0].eccn == "9A116"  # "Reentry vehicles ... (These items are “subject to the ITAR.”)"
+    assert any("MTCR Category I complete subsystem" in r for r in suggestions[0].reasons)
+    assert view is not None and view["verdict"] == "review" and view["license_required"] is None
+    assert view["jurisdiction"] == "ITAR"

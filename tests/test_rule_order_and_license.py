@@ -11,6 +11,8 @@ import pytest
 
 from classifier.corpus import Corpus, UnknownId
 from classifier.countries import UnknownCountry
+from classifier.eccn import ECCN
+from classifier.engine import Classifier
 from classifier.rules import order_of_review
 from classifier.rules.license import license_view
 from tests.rule_helpers import context
@@ -27,7 +29,7 @@ def review(corpus: Corpus, eccn: str) -> list[str]:
         ("9A610.x", "'600 series' or 9x515"),
         ("9A610.y.1", "'.y' paragraph"),
         ("9A515.a.1", "'600 series' or 9x515"),
-        ("5A991.c", "anti-terrorism catch-all"),
+        ("5A991.c", "x99x catch-all"),
         ("4A003.b", "specially designed"),
     ],
 )
@@ -83,10 +85,18 @@ def test_worded_rows_excluding_a5_or_a6(corpus: Corpus) -> None:
 
 
 def test_license_exceptions_worth_checking_carry_limits_and_citations(corpus: Corpus) -> None:
-    view = license_view(corpus, "5A002.a.1", "China")
+    view = license_view(corpus, "5A002.a.1", "Germany")
     symbols = {e["symbol"]: e for e in view["license_exceptions"]}
     assert symbols["LVS"]["value_limit_usd"] == 500 and "740.3" in symbols["LVS"]["citation"]
     assert "ENC" in symbols and "AIA" not in symbols  # AIA is scoped to 5A002.z paragraphs
+
+
+def test_lvs_is_only_for_country_group_b(corpus: Corpus) -> None:
+    """§ 740.3(b): LVS "is available for all destinations in Country Group B"; China is not in it."""
+    view = license_view(corpus, "5A002.a.1", "China")
+    assert "LVS" not in {e["symbol"] for e in view["license_exceptions"]}
+    (lvs,) = [e for e in view["license_exceptions_ruled_out"] if e["symbol"] == "LVS"]
+    assert "740.3(b)" in lvs["why"]
 
 
 def test_embargoed_destinations_point_to_part_746(corpus: Corpus) -> None:
@@ -119,3 +129,35 @@ def test_license_cli_json_and_exit_codes() -> None:
         timeout=120,
     )
     assert bad.returncode == 2 and "Unknown destination" in bad.stderr
+
+
+@pytest.mark.parametrize("eccn", ["0A501.a", "0A521"])
+def test_firearms_and_0y521_entries_are_not_600_series(corpus: Corpus, eccn: str) -> None:
+    assert not any("600 series" in w for w in review(corpus, eccn))
+
+
+def test_0a919_is_not_an_x99x_catch_all(corpus: Corpus) -> None:
+    assert not any("catch-all" in w for w in review(corpus, "0A919.a.1"))
+
+
+def test_step_3_puts_a_600_series_candidate_before_a_catch_all_for_a_military_item(corpus: Corpus) -> None:
+    """Supp. No. 4 Step 3: "items described in a 9x515 ECCN or '600 series' ECCN trump other ECCNs"."""
+    ctx = context(corpus, "Landing gear assembly for the F-16 fighter aircraft", ["9A991.d", "9D610.b.7", "9A610.x"])
+    findings = order_of_review.evaluate(ctx)
+    assert ctx.top is not None and ctx.top.eccn == "9A610.x"  # same product group as the catch-all it replaces
+    assert any(r.startswith("placed first by a rule: order of review Step 3") for r in ctx.top.reasons)
+    assert findings[0].triggered and "(a)(3)" in findings[0].citation
+
+
+def test_step_3_needs_the_description_to_say_military(corpus: Corpus) -> None:
+    ctx = context(corpus, "Landing gear assembly for a business jet", ["9A991.d", "9A610.x"])
+    order_of_review.evaluate(ctx)
+    assert ctx.top is not None and ctx.top.eccn == "9A991.d"
+
+
+def test_a_military_item_classified_end_to_end_gets_the_600_series_answer_and_no_false_no_license(
+    classifier: Classifier,
+) -> None:
+    result = classifier.classify("Landing gear assembly for the F-16 fighter aircraft", destination="Pakistan")
+    assert ECCN.parse(result.top.eccn).is_600_series
+    assert result.license is not None and result.license["verdict"] != "not required"

@@ -270,7 +270,7 @@ def test_the_classify_tab_and_the_memo_show_the_screening_of_the_end_user(classi
     rows = screening_rows(result)
     assert rows[0][:2] == ["end user", "Autel Robotics"] and rows[0][4] == "EL"
     memo = memo_markdown(result, {"end_user": "Autel Robotics"})
-    assert "**screening** (triggered)" in memo and "Consolidated Screening List of 2026-07-31" in memo
+    assert "**Screening of the named parties** (triggered)" in memo and "Consolidated Screening List of 2026-07-31" in memo
 
 
 def test_cli_triage_and_triage_batch(tmp_path: Path) -> None:

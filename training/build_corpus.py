@@ -21,7 +21,9 @@ from typing import Any
 from training import build_screening
 from training.ccl_xml import parse_ccl
 from training.conditions import build_conditions
+from training.control_reading import Names, check_entries, resolve_pointers
 from training.countries import build_countries
+from training.license_tables import add_regions, check_destinations, parse_supplement_2_part_744
 from training.mtcr_annex import parse_mtcr_annex
 from training.rule_tables import check_rule_tables
 from training.supplements_xml import parse_supplements
@@ -30,6 +32,11 @@ from training.xml_text import SourceError
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 PART2_NOTES_KEY = "5 Part 2"
+LICENSE_TABLES = ("sanctions", "end_use", "chart_notes", "control_rows")
+
+
+def _table(rules_dir: Path, name: str) -> dict[str, Any]:
+    return json.loads((rules_dir / f"{name}.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
 def sha256(path: Path) -> str:
@@ -86,6 +93,15 @@ def build(out: Path = CORPUS, ccl_path: Path | None = None, edition: str | None 
     mtcr = parse_mtcr_annex(
         sources_dir / registry["mtcr_annex"]["file"], sources_dir / registry["mtcr_annex"]["repairs"]
     )
+    rules_dir = out / "rules"
+    regions = add_regions(countries, _table(rules_dir, "sanctions"), str(rules_dir / "sanctions.json"))
+    destinations_named = check_destinations(out, countries["aliases"], LICENSE_TABLES)
+    names = Names(countries["aliases"])
+    pointers = resolve_pointers(_table(rules_dir, "control_rows"), names, str(rules_dir / "control_rows.json"))
+    discrepancies_path = sources_dir / registry["ccl"]["discrepancies"]
+    discrepancies = json.loads(discrepancies_path.read_text(encoding="utf-8"))["entries"]
+    control_check = check_entries(ccl_json["entries"], pointers, names, discrepancies, str(discrepancies_path))
+    supplement_744 = parse_supplement_2_part_744(sources_dir / registry["supplement_2_part_744"]["file"])
 
     vocabulary = json.loads((out / "rules" / "parameters.json").read_text(encoding="utf-8"))
     conditions = build_conditions(ccl_json, vocabulary)
@@ -111,6 +127,11 @@ def build(out: Path = CORPUS, ccl_path: Path | None = None, edition: str | None 
         "unparsed_elements": len(ccl_json["unparsed"]),
         "deciding_conditions": conditions["counts"],
         "catch_all_entries": len(conditions["catch_alls"]),
+        "itar_pointer_entries": sum(e["itar_pointer"] for e in ccl_json["entries"]),
+        "control_rows_checked": control_check,
+        "sanctioned_regions": regions,
+        "license_table_destinations": destinations_named,
+        "supplement_2_part_744_items": len(supplement_744["items"]),
     }
     outputs = {
         "ccl.json": {"edition": edition, "citation": "15 CFR part 774, Supplement No. 1", **ccl_json},
@@ -119,6 +140,7 @@ def build(out: Path = CORPUS, ccl_path: Path | None = None, edition: str | None 
         "mtcr_annex.json": mtcr,
         "conditions.json": {"edition": edition, **conditions},
         "crosscheck.json": check,
+        "supplement_2_part_744.json": supplement_744,
     }
     for name, data in outputs.items():
         write_json(out / name, data)
@@ -129,6 +151,8 @@ def build(out: Path = CORPUS, ccl_path: Path | None = None, edition: str | None 
         source = {"id": key, **meta, "sha256": sha256(sources_dir / meta["file"])}
         if "repairs" in meta:
             source["repairs_sha256"] = sha256(sources_dir / meta["repairs"])
+        if "discrepancies" in meta:
+            source["discrepancies_sha256"] = sha256(sources_dir / meta["discrepancies"])
         sources.append(source)
     manifest = {
         "edition": edition,
@@ -158,7 +182,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     counts = manifest["counts"]
+    rows = counts["control_rows_checked"]
     print(f"CCL edition {manifest['edition']}")
+    print(
+        f"  Control(s) rows: {rows['rows']} ({rows['read_chart']} Country Chart columns, "
+        f"{rows['read_destinations']} destinations in words or by cited section, {rows['review']} marked for review); "
+        f"entries whose reasons and rows disagree: {rows['entries_reasons_rows_disagree']} "
+        f"({rows['source_discrepancies_listed']} source discrepancies listed)"
+    )
     for key, value in counts.items():
         print(f"  {key}: {value}")
     check = manifest["crosscheck"]

@@ -17,7 +17,7 @@ from typing import Any
 from lxml import etree
 
 from classifier.eccn import ECCN
-from training.controls import parse_control_row, parse_exception
+from training.controls import FOREIGN_POLICY, REASON_CODES, control_cells, parse_control_row, parse_exception
 from training.xml_text import SourceError, clean, element_text, is_all_italic, leading_label, parse_xml
 
 ENTRY_HEADER = re.compile(r"^(?P<eccn>[0-9][A-E][0-9]{3})\b\s*(?P<heading>.*)$", re.S)
@@ -49,8 +49,14 @@ SECTION_MARKERS = (
     ("list", re.compile(r"^List of Items Controlled\b", re.I)),
 )
 CONTROL_LINE = re.compile(
-    r"^(?:Control\(s\):?\s*)?(?P<row>[A-Z]{2}(?:,? (?:and )?[A-Z]{2})* appl(?:y|ies) to .+)$", re.S
+    r"^(?:Control\(s\):?\s*)?(?P<row>[A-Z]{2}(?:,? (?:and )?[A-Z]{2})* appl(?:y|ies)\b.+)$", re.S
 )
+SANCTIONS_LINE = re.compile(r"^Russian industry sector sanctions? appl", re.I)
+COUNTRY_CHART_LINE = re.compile(r"^Country Chart\.?\s*(?P<row>.+)$", re.S)
+REASON_LINE = re.compile(r"^Reasons? for Control:\s*(?P<reasons>.+)$", re.I)
+REASON_TOKENS = re.compile(r"\b(?:[A-Z]{2}(?=\s*[0-9]*\b)|foreign policy)", re.I)
+ITAR_POINTER_ENTRY = re.compile(r"\((?:These items are|This entry is) “subject to the ITAR\.?”", re.I)
+USML_CATEGORY = re.compile(r"USML\s+Categor(?:y|ies)\s+(?P<cat>[IVXL]+)\b")
 ITAR_POINTER = re.compile(r"subject to the ITAR", re.I)
 RESERVED = re.compile(r"^\[?Reserved\]?\.?$|through [a-z.]+\s*\[Reserved\]", re.I)
 
@@ -93,7 +99,9 @@ class Entry:
     items_text: str = ""
     notes: list[Note] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
-    subject_to_itar: bool = False
+    subject_to_itar: bool = False  # the heading mentions the ITAR (a ranker feature; may be a cross-reference)
+    itar_pointer: bool = False  # "(These items are “subject to the ITAR.” ...)": the whole entry is on the USML
+    usml_categories: list[str] = field(default_factory=list)  # USML categories the entry's text names
 
 
 @dataclass
@@ -234,7 +242,11 @@ class _Walker:
 
     def _close_entry(self) -> None:
         if self.entry is not None:
-            self.entries.append(self.entry)
+            entry = self.entry
+            entry.itar_pointer = bool(ITAR_POINTER_ENTRY.search(entry.heading))
+            named = USML_CATEGORY.findall(f"{entry.heading} {entry.related_controls}")
+            entry.usml_categories = list(dict.fromkeys(named))
+            self.entries.append(entry)
         self.entry, self.paragraph, self.section, self.last_field = None, None, "", ""
 
     def _enter_section(self, name: str, text: str) -> None:
@@ -250,13 +262,22 @@ class _Walker:
     def _on_DIV(self, el: etree._Element) -> None:  # noqa: N802
         text = element_text(el)
         header = text.split("\n", 1)[0]
-        if self.entry is not None and self.section != "items" and "Control" in header and "Country" in header:
+        if self.entry is not None and self.section in ("license", "") and (
+            "Control" in header or any(" appl" in line for line in text.splitlines())
+        ):
             for row in el.iter("TR"):
-                cells = [clean("".join(c.itertext())) for c in row if c.tag == "TD"]
-                if len(cells) >= 2:
-                    self.entry.controls.append(parse_control_row(cells[0], cells[1], self.entry.eccn))
+                for control, chart in control_cells(row):
+                    self._add_control(control, chart)
             return
         self._attach_note(Note("Table", text))
+
+    def _add_control(self, control: str, chart: str) -> None:
+        """A Control(s) row, or a note that sits in the table ("This entry includes separators ...")."""
+        assert self.entry is not None
+        if CONTROL_LINE.match(control) or SANCTIONS_LINE.match(control):
+            self.entry.controls.append(parse_control_row(control, chart, self.entry.eccn))
+        elif control or chart:
+            self.entry.license_notes.append(Note("Control(s) table", " ".join(t for t in (control, chart) if t)))
 
     def _on_NOTE(self, el: etree._Element) -> None:  # noqa: N802
         hed = el.find("HED")
@@ -357,16 +378,17 @@ class _Walker:
         assert self.entry is not None
         key = label.lower()
         if key.startswith("reason") and "control" in key:
-            self.entry.reasons_for_control = [r for r in re.split(r"[,\s]+(?:and\s+)?", value.rstrip(".")) if r]
-            self.section, self.last_field = "license", "reasons"
+            self._set_reasons(value)
         elif key in ("control(s)", "controls", "eccn controls") and (
             "does not control" in value or value.endswith(":")
         ):
             # "ECCN Controls: This entry does not control the following:" and the list after it
             self.entry.technical_notes.append(Note(label, value))
             self.last_field = "exclusion_note"
+        elif key in ("control(s)", "controls", "eccn controls") and not value:
+            self.last_field = "controls_label"
         elif key in ("control(s)", "controls", "eccn controls"):
-            self.entry.controls.append(parse_control_row(value, "", self.entry.eccn))
+            self._add_control(value, "")
             self.last_field = "controls"
         elif key.startswith("related control"):
             self.section = "list"
@@ -388,6 +410,18 @@ class _Walker:
         else:
             return False
         return True
+
+    def _set_reasons(self, value: str) -> None:
+        """"NS, AT", "CC 1", "AT, RS, foreign policy" → the reason codes (and "foreign policy")."""
+        assert self.entry is not None
+        self.entry.reasons_for_control = list(
+            dict.fromkeys(
+                FOREIGN_POLICY if t.lower() == FOREIGN_POLICY else t.upper()
+                for t in REASON_TOKENS.findall(value)
+                if t.lower() == FOREIGN_POLICY or t.upper() in REASON_CODES
+            )
+        )
+        self.section, self.last_field = "license", "reasons"
 
     def _append_field(self, name: str, value: str) -> None:
         assert self.entry is not None
@@ -413,6 +447,12 @@ class _Walker:
             self._append_field("sta_special_conditions", text)
         elif self.section == "reporting":
             self._append_field("reporting_requirements", text)
+        elif self.section == "license" and (m := COUNTRY_CHART_LINE.match(text)) and CONTROL_LINE.match(m["row"]):
+            # "Control(s):" with nothing after it, then "Country Chart. AT applies to entire entry. A license ..."
+            self._add_control(m["row"], "")
+            self.last_field = "controls"
+        elif self.section == "license" and (m := REASON_LINE.match(text)):
+            self._set_reasons(m["reasons"])  # "<I>Reason for Control: NS, AT</I>", all in italics
         elif self.section == "license" and (m := CONTROL_LINE.match(text)):
             # "Control(s): CC applies to entire entry. A license is required for ALL destinations..."
             self.entry.controls.append(parse_control_row(m["row"], "", self.entry.eccn))

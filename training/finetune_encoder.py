@@ -70,8 +70,8 @@ def finetune(base: str, data: list[tuple[str, str, str]], epochs: int, batch_siz
             batch = [data[i] for i in order[start : start + batch_size]]
             if len(batch) < 2:
                 continue
-            queries = model(model.tokenize([b[0] for b in batch]))["sentence_embedding"]
-            passages = model(model.tokenize([b[1] for b in batch]))["sentence_embedding"]
+            queries = model(model.preprocess([b[0] for b in batch]))["sentence_embedding"]
+            passages = model(model.preprocess([b[1] for b in batch]))["sentence_embedding"]
             queries = torch.nn.functional.normalize(queries, dim=-1)
             passages = torch.nn.functional.normalize(passages, dim=-1)
             scores = queries @ passages.T * SCALE
@@ -83,7 +83,7 @@ def finetune(base: str, data: list[tuple[str, str, str]], epochs: int, batch_siz
             loss.backward()
             optimizer.step()
             optimizer.zero_grad()
-            losses.append(float(loss))
+            losses.append(float(loss.detach()))
             steps += 1
         print(f"epoch {epoch + 1}/{epochs}: mean loss {np.mean(losses):.4f} over {len(losses)} steps", file=sys.stderr)
     model.eval()

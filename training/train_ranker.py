@@ -49,7 +49,9 @@ def dataset(
     head_x: list[np.ndarray] = []
     para_x: list[np.ndarray] = []
     head_y: list[float] = []
+    head_w: list[float] = []
     para_y: list[float] = []
+    para_w: list[float] = []
     groups: list[int] = []
     heads: list[str] = []
     for qi, (example, pool) in enumerate(zip(examples, pools, strict=True)):
@@ -60,6 +62,7 @@ def dataset(
         order = batch.heads(qi)
         head_x.append(batch.entry_rows[ea:eb])
         head_y.extend(float(h == gold_head) for h in order)
+        head_w.extend([_weight(example)] * len(order))
         heads.extend(order)
         groups.extend([qi] * len(order))
         in_gold = [i for i, h in enumerate(doc_heads) if h == gold_head]
@@ -67,14 +70,24 @@ def dataset(
         if 0 < sum(labels) < len(labels):  # only entries where the choice of paragraph matters
             para_x.append(doc_rows[in_gold])
             para_y.extend(labels)
+            para_w.extend([_weight(example)] * len(labels))
     return {
         "X": np.concatenate(head_x),
         "y": np.asarray(head_y),
+        "w": np.asarray(head_w),
         "groups": np.asarray(groups),
         "heads": heads,
         "paragraph_X": np.concatenate(para_x) if para_x else np.zeros((0, len(FEATURE_NAMES))),
         "paragraph_y": np.asarray(para_y),
+        "paragraph_w": np.asarray(para_w),
     }
+
+
+REALWORLD_WEIGHT = 1.0  # a real product weighs as much as an authored description (2.0 measured slightly worse in CV)
+
+
+def _weight(example: Example) -> float:
+    return REALWORLD_WEIGHT if example.family else 1.0
 
 
 def _groups(examples: list[Example]) -> list[str]:
@@ -117,9 +130,11 @@ def train(clf: Classifier, examples: list[Example], folds: int = 5) -> tuple[Ran
             vectors[train_q],
             fold_memory.neighbours(vectors[train_q], exclude=_leave_family_out(fold_groups)),
         )
-        model = new_estimator().fit(fold_train["X"], fold_train["y"])
+        model = new_estimator().fit(fold_train["X"], fold_train["y"], sample_weight=fold_train["w"])
         paragraph_model = (
-            new_estimator().fit(fold_train["paragraph_X"], fold_train["paragraph_y"])
+            new_estimator().fit(
+                fold_train["paragraph_X"], fold_train["paragraph_y"], sample_weight=fold_train["paragraph_w"]
+            )
             if len(set(fold_train["paragraph_y"].tolist())) > 1
             else None
         )
@@ -166,9 +181,11 @@ def train(clf: Classifier, examples: list[Example], folds: int = 5) -> tuple[Ran
         ),
         "candidate_pool_head_recall": recall_at_pool,
     }
-    model = new_estimator().fit(everything["X"], everything["y"])
+    model = new_estimator().fit(everything["X"], everything["y"], sample_weight=everything["w"])
     paragraph_model = (
-        new_estimator().fit(everything["paragraph_X"], everything["paragraph_y"])
+        new_estimator().fit(
+            everything["paragraph_X"], everything["paragraph_y"], sample_weight=everything["paragraph_w"]
+        )
         if len(everything["paragraph_y"])
         else None
     )

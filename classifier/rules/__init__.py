@@ -44,7 +44,7 @@ def apply_rules(
         *mtcr.category_2(ctx),
         *order_of_review.evaluate(ctx),
     ]
-    license_findings, view = license.evaluate(ctx)
+    license_findings, view = license.evaluate(ctx, findings)
     findings += license_findings
     findings += de_minimis.evaluate(corpus, facts.extra, destination)
     findings += parties.evaluate(facts, corpus, destination)

@@ -10,6 +10,7 @@ and encryption content has its own conditions (734.4(b)). Levels and exceptions 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from classifier.corpus import Corpus
@@ -28,7 +29,7 @@ class DeMinimisInputError(ValueError):
 
 @dataclass(frozen=True)
 class Decision:
-    subject_to_ear: bool
+    subject_to_ear: bool | None  # None: review (the paragraph of the U.S. content decides)
     percentage: float
     threshold: float | None
     citation: str
@@ -37,6 +38,7 @@ class Decision:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "verdict": {True: "subject", False: "not subject", None: "review"}[self.subject_to_ear],
             "subject_to_ear": self.subject_to_ear,
             "percentage": round(self.percentage, 4),
             "threshold": self.threshold,
@@ -52,18 +54,26 @@ def _in(country: Country, groups: list[str] | str, countries: list[str] = ()) ->
     return any(country.in_group(g) for g in groups) or country.name in countries
 
 
-def _content_matches(rule: dict[str, Any], content: list[ECCN]) -> list[str]:
-    hits = []
+def _content_matches(rule: dict[str, Any], content: list[ECCN]) -> tuple[list[str], list[str]]:
+    """(content the rule covers, content it may cover): a 600-series or 9x515 ECCN given without its
+    paragraph may be .a-.x or .y content, which § 734.4(a)(6)(i) and (ii) treat differently."""
+    hits: list[str] = []
+    maybe: list[str] = []
     for eccn in content:
         for target in rule.get("content_eccns", []):
             if eccn == ECCN.parse(target) or eccn.is_descendant_of(target) or ECCN.parse(target).is_descendant_of(eccn):
                 hits.append(str(eccn))
-        series = rule.get("content_series")
-        if series and eccn.regime_digit in ("5", "6") and eccn.path:
-            is_y = eccn.path[0] == "y"
-            if (rule["content_paragraphs"] == "y") == is_y and (eccn.regime_digit == "6" or eccn.head[2:] == "515"):
+        if rule.get("content_series") and (eccn.is_600_series or eccn.is_9x515):
+            if not eccn.path:
+                maybe.append(str(eccn))
+            elif (rule["content_paragraphs"] == "y") == (eccn.path[0] == "y"):
                 hits.append(str(eccn))
-    return hits
+    return hits, maybe
+
+
+def _decimal(value: float | Decimal) -> Decimal:
+    """Values as written (4.23, not 4.2300000000000004): de minimis turns on "at or below"."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def decide(
@@ -93,19 +103,48 @@ def decide(
     table = corpus.rule_table("de_minimis")
     country = corpus.country_table.resolve(destination)
     content = [ECCN.parse(e) for e in us_content_eccns]
-    percentage = us_content_value / total_value * 100
+    percentage = _decimal(us_content_value) / _decimal(total_value) * 100
     arithmetic = f"{us_content_value:,.2f} / {total_value:,.2f} × 100 = {percentage:.2f} %"
 
+    series_rules: list[tuple[dict[str, Any], list[str]]] = []
     for rule in table["no_de_minimis"]:
-        hits = _content_matches(rule, content)
-        if hits and _in(country, rule["destination_groups"], rule.get("destination_countries", [])):
+        hits, maybe = _content_matches(rule, content)
+        applies = _in(country, rule["destination_groups"], rule.get("destination_countries", []))
+        if hits and applies:
             return Decision(
                 True,
-                percentage,
+                float(percentage),
                 None,
                 rule["citation"],
                 f"No de minimis level: U.S.-origin {', '.join(hits)} content to {country.name} "
                 f"({rule['quote'][:160]}…). The item is subject to the EAR whatever the share ({arithmetic}).",
+                country.name,
+            )
+        if maybe:
+            series_rules.append((rule, maybe if applies else []))
+    if series_rules:
+        covered = [r for r, maybe in series_rules if maybe]
+        unknown = sorted({e for _, maybe in series_rules for e in maybe})
+        if covered and len(covered) == len(series_rules):
+            return Decision(
+                True,
+                float(percentage),
+                None,
+                "; ".join(r["citation"] for r in covered),
+                f"No de minimis level: U.S.-origin {', '.join(unknown)} content to {country.name} has none whether "
+                f"it is in paragraphs .a-.x or .y ({'; '.join(r['citation'] for r in covered)}). The item is subject "
+                f"to the EAR whatever the share ({arithmetic}).",
+                country.name,
+            )
+        if covered:
+            return Decision(
+                None,
+                float(percentage),
+                None,
+                "; ".join(r["citation"] for r, _ in series_rules),
+                f"Review: U.S.-origin {', '.join(unknown)} content to {country.name} has no de minimis level if it is "
+                f"in the paragraphs {covered[0]['citation']} names, and the usual level otherwise: give the paragraph "
+                f"(e.g. {unknown[0]}.x or {unknown[0]}.y) ({arithmetic}).",
                 country.name,
             )
 
@@ -113,6 +152,14 @@ def decide(
     crypto_hits = [str(e) for e in content if e.head in encryption["content_eccns"]]
     if crypto_hits:
         allowed = next((c for c in encryption["eligible_when"] if c["authorization"] == enc_authorization), None)
+        covers = allowed.get("content_eccns") if allowed else None
+        outside = [e for e in crypto_hits if covers and ECCN.parse(e).head not in covers]
+        if allowed is not None and outside:
+            raise DeMinimisInputError(
+                f"--enc-authorization {enc_authorization} cannot cover {', '.join(outside)}: "
+                f"{allowed['covers']['citation']} authorizes only {', '.join(allowed['content_eccns'])} items; "
+                "5A004 items go through § 740.17(b)(2) or (b)(3)"
+            )
         blocked = allowed is not None and _in(country, allowed.get("not_to_groups", []))
         if allowed is None or blocked:
             why = (
@@ -122,7 +169,7 @@ def decide(
             )
             return Decision(
                 True,
-                percentage,
+                float(percentage),
                 None,
                 encryption["citation"],
                 f"U.S.-origin encryption content ({', '.join(crypto_hits)}) counts toward de minimis only "
@@ -131,7 +178,7 @@ def decide(
             )
 
     level = next(lv for lv in table["levels"] if not lv["destination_groups"] or _in(country, lv["destination_groups"]))
-    subject = percentage > level["percent"]
+    subject = percentage > Decimal(str(level["percent"]))
     boundary = table["boundary"]
     verdict = (
         "above the level: the item is subject to the EAR"
@@ -140,7 +187,7 @@ def decide(
     )
     return Decision(
         subject,
-        percentage,
+        float(percentage),
         float(level["percent"]),
         level["citation"],
         f"{arithmetic}; the de minimis level for {country.name} is {level['percent']} % "
@@ -161,11 +208,15 @@ def evaluate(corpus: Corpus, facts: dict[str, Any], destination: Country | None)
         facts.get("us_content_eccns") or (),
         facts.get("enc_authorization"),
     )
-    outcome = "subject to the EAR" if d.subject_to_ear else "not subject to the EAR (de minimis)"
+    outcome = {
+        True: "subject to the EAR",
+        False: "not subject to the EAR (de minimis)",
+        None: "review: give the paragraph of the U.S. content",
+    }[d.subject_to_ear]
     return [
         finding(
             RULE,
-            d.subject_to_ear,
+            d.subject_to_ear is not False,
             outcome,
             d.citation,
             d.explanation,

@@ -1,14 +1,18 @@
 """Rule ``encryption``: does Category 5 Part 2 apply, which entry, and which License Exception ENC path.
 
 Order of questions (each answered from named facts, each with its citation):
-1. cryptanalytic or forensic-extraction item → 5A004.a / 5A004.b (ENC (b)(2));
-2. cryptography limited to authentication, integrity, DRM, banking, OAM … → not 'cryptography for data
-   confidentiality' (5A002.a Technical Note 1, Note 2): Part 2 does not apply;
-3. key lengths stated and none above the 'described security algorithm' limits → Part 2 does not apply;
-4. mass market (Cryptography Note 3) → 5A992.c / 5D992.c, ENC (b)(1) or, for chips, modules and
-   libraries, (b)(3); self-classification report when the symmetric key exceeds 64 bits;
-5. otherwise → 5A002.a / 5D002.c.1 / 5E002.a, ENC (b)(2) for infrastructure, government or custom items,
-   else (b)(1).
+0. the description says there is no encryption → Part 2 does not apply (Category 5 Part 1, Note 3);
+1. cryptanalytic item → 5A004.a (ENC (b)(2)(ii)); forensic extraction → 5A004.b (ENC (b)(3)(iii)(B));
+2. cryptography limited to authentication, integrity, DRM, banking, OAM …, or an item for a 'connected
+   civil industry application' → not controlled by 5A002.a (Technical Note 1, Note 2, Note 2.j);
+3. key lengths stated and none a 'described security algorithm' (Technical Note 2: any symmetric
+   algorithm over 56 bits, RSA/DH over 512, elliptic curve over 112, and the post-quantum algorithms of
+   2.c whatever their size) → Part 2 does not apply;
+4. mass market (Cryptography Note 3) → 5A992.c / 5D992.c under ENC (b)(1); a self-classification report
+   (due by 1 February, § 740.17(e)(3)) only for components and executable software with keys over 64 bits;
+5. otherwise → 5A002.a / 5D002.c.1 / 5E002.a: ENC (b)(2)(i)(A)(1) for VPN/WAN infrastructure at 250 Mbps or
+   more, (b)(2) for government, custom or other infrastructure items, (b)(3)(i)(A) for chips, (b)(3)(i)(B)
+   for libraries, modules and toolkits, else (b)(1).
 Limits come from ``corpus/rules/encryption.json``.
 """
 
@@ -17,17 +21,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from classifier.facts import NO_CRYPTO, Facts
 from classifier.result import Finding, Question
 from classifier.rules.base import RuleContext, finding
 
 RULE = "encryption"
 PART2 = ("5A002", "5B002", "5D002", "5E002", "5A003", "5A004", "5A992", "5D992", "5E992")
-SYMMETRIC = ("AES", "DES", "3DES", "CHACHA20", "BLOWFISH", "TWOFISH", "CAMELLIA", "SM4")
-COMPONENT = re.compile(
-    r"\b(chips?|chipsets?|modules?|components?|librar(?:y|ies)|sdk|toolkits?|fpgas?|asics?|"
-    r"secure elements?|ip cores?)\b",
-    re.I,
-)
+CHIP = re.compile(r"\b(chips?|chipsets?|fpgas?|asics?|secure elements?|ip cores?|electronic assembl\w+|socs?)\b", re.I)
+LIBRARY = re.compile(r"\b(librar(?:y|ies)|sdks?|toolkits?|development kits?|modules?|csps?)\b", re.I)
+COMPONENT = re.compile(rf"{CHIP.pattern}|{LIBRARY.pattern}|\b(components?|executable software|firmware)\b", re.I)
 B2_CUES = re.compile(
     r"\b(carrier|operators?|backbone|core router|data cent(?:er|re) interconnect|satellite|"
     r"government|ministr\w+|police|defen[cs]e|classified|custom\w*|source code|infrastructure|"
@@ -53,21 +55,34 @@ def _kind(ctx: RuleContext) -> str:
     return "software" if ctx.facts.is_software or ranked_software else "commodity"
 
 
-def _described_algorithm(keys: tuple[tuple[str, int], ...], limits: dict[str, Any]) -> bool | None:
-    """True/False when key lengths are stated; None when the description states none."""
-    if not keys:
+def _described_algorithm(f: Facts, limits: dict[str, Any]) -> bool | None:
+    """True/False when key lengths (or post-quantum algorithms) are stated; None when nothing is stated.
+
+    Technical Note 2.a names no symmetric algorithms: any algorithm with a stated key length that is not an
+    asymmetric or elliptic-curve one counts as symmetric (ARIA-256 is a described security algorithm);
+    the algorithms of Technical Note 2.c count whatever their size (a Kyber-768 key exchange)."""
+    post_quantum = limits["post_quantum"]["names"]
+    if any(re.search(rf"\b{re.escape(n)}\b", f.text, re.I) for n in post_quantum):
+        return True
+    if not f.key_lengths:
         return None
-    for alg, bits in keys:
-        if alg in SYMMETRIC and bits > limits["symmetric_bits_exceeding"]:
-            return True
-        if alg in limits["asymmetric_algorithms"] and bits > limits["asymmetric_factorization_bits_exceeding"]:
-            return True
-        if (
-            alg in [a.upper() for a in limits["elliptic_curve_algorithms"]]
-            and bits > limits["elliptic_curve_bits_exceeding"]
-        ):
+    asymmetric = [a.upper() for a in limits["asymmetric_algorithms"]]
+    elliptic = [a.upper() for a in limits["elliptic_curve_algorithms"]]
+    for alg, bits in f.key_lengths:
+        if alg in asymmetric:
+            if bits > limits["asymmetric_factorization_bits_exceeding"]:
+                return True
+        elif alg in elliptic:
+            if bits > limits["elliptic_curve_bits_exceeding"]:
+                return True
+        elif bits > limits["symmetric_bits_exceeding"]:
             return True
     return False
+
+
+def _symmetric_bits(f: Facts, limits: dict[str, Any]) -> list[int]:
+    others = {a.upper() for a in [*limits["asymmetric_algorithms"], *limits["elliptic_curve_algorithms"]]}
+    return [bits for alg, bits in f.key_lengths if alg not in others]
 
 
 PRIMARY_SECURITY = re.compile(
@@ -131,18 +146,99 @@ def _ask_mass_market(ctx: RuleContext, table: dict[str, Any]) -> None:
     )
 
 
-def _enc(ctx: RuleContext, table: dict[str, Any], path: str) -> tuple[str, str]:
-    enc = table["enc"][path]
-    note = ""
+def _e1_note(ctx: RuleContext, table: dict[str, Any]) -> str:
     if ctx.destination is not None and (ctx.destination.in_group("E:1") or ctx.destination.in_group("E:2")):
         excluded = table["enc"]["e1_e2_excluded"]["citation"]
-        note = f" License Exception ENC is not available to {ctx.destination.name} ({excluded})."
-    return f"License Exception ENC {enc['citation']}: {enc['duty']}.{note}", enc["citation"]
+        return f" License Exception ENC is not available to {ctx.destination.name} ({excluded})."
+    return ""
+
+
+def _enc(ctx: RuleContext, table: dict[str, Any], path: str) -> tuple[str, str]:
+    enc = table["enc"][path]
+    return f"License Exception ENC {enc['citation']}: {enc['duty']}.{_e1_note(ctx, table)}", enc["citation"]
+
+
+def _no_encryption(ctx: RuleContext, table: dict[str, Any]) -> list[Finding]:
+    """Category 5 Part 1, Note 3: Part 2 does not apply where EI functionality is absent."""
+    note = table["no_ei_functionality"]
+    change = ctx.demote(PART2, "no encryption functionality (Category 5 Part 1, Note 3)")
+    return [
+        finding(
+            RULE,
+            True,
+            "not Category 5 Part 2: the item has no encryption functionality",
+            note["citation"],
+            f"The description says the item has no encryption. {note['quote']} Classify the item on its other "
+            "characteristics. " + (change + "." if change else ""),
+        )
+    ]
+
+
+def _mass_market_finding(ctx: RuleContext, table: dict[str, Any], kind: str, facts_used: dict[str, Any]) -> Finding:
+    """Cryptography Note 3: 5A992.c / 5D992.c under ENC (b)(1); a report only for components with keys over 64 bits."""
+    f = ctx.facts
+    mass = table["mass_market"]
+    eccn = mass["eccns"]["software" if kind == "software" else "commodity"]
+    component = bool(COMPONENT.search(f.text))
+    enc_text, enc_citation = _enc(ctx, table, "b1")
+    symmetric = _symmetric_bits(f, table["described_security_algorithm"])
+    limit = table["mass_market_report"]["symmetric_bits_exceeding"]
+    report = table["enc"]["mass_market_report"]
+    if symmetric and max(symmetric) <= limit:
+        enc_text = (
+            "No classification request or self-classification report: symmetric keys of "
+            f"{max(symmetric)} bits do not exceed {limit} ({table['mass_market_report']['citation']})."
+            + _e1_note(ctx, table)
+        )
+    elif not component:
+        enc_text = (
+            f"No classification request or self-classification report: {report['citation']} requires the report "
+            "only for mass-market components and executable software, not for end items."
+            + _e1_note(ctx, table)
+        )
+    else:
+        enc_text += f" The report covers mass-market components and executable software ({report['citation']})."
+    change = ctx.promote(eccn, "mass-market encryption (Cryptography Note 3)")
+    return finding(
+        RULE,
+        True,
+        f"{eccn}: mass-market encryption item. {enc_text}",
+        f"{mass['citation']}; {enc_citation}",
+        "Cryptography for data confidentiality in an item sold openly "
+        f"({', '.join(f.mass_market_terms) or _mass_market_basis(ctx)}) with fixed cryptographic functionality meets "
+        "the Cryptography Note and is released from EI and NS controls once the ENC duties are met. "
+        + (change + "." if change else ""),
+        **facts_used,
+    )
+
+
+def _controlled_path(ctx: RuleContext, table: dict[str, Any]) -> str:
+    """The License Exception ENC paragraph for a 5A002/5D002 item that is not mass market."""
+    f = ctx.facts
+    infrastructure = table["network_infrastructure"]
+    rate = max((q.value for q in f.quantities if q.dimension == "rate"), default=None)
+    symmetric = _symmetric_bits(f, table["described_security_algorithm"])
+    if (
+        re.search(infrastructure["cue"], f.text, re.I)
+        and rate is not None
+        and rate >= infrastructure["rate_bps_at_least"]
+        and (not symmetric or max(symmetric) > infrastructure["symmetric_bits_exceeding"])
+    ):
+        return "b2_network_infrastructure"
+    if B2_CUES.search(f.text):
+        return "b2"
+    if CHIP.search(f.text):
+        return "b3_chips"
+    if LIBRARY.search(f.text):
+        return "b3_libraries"
+    return "b1"
 
 
 def evaluate(ctx: RuleContext) -> list[Finding]:
     table = ctx.corpus.rule_table("encryption")
     f = ctx.facts
+    if NO_CRYPTO.search(f.text) and not (f.cryptanalytic or f.forensic):
+        return _no_encryption(ctx, table)
     top_in_part2 = ctx.top is not None and ctx.top.head in PART2
     if not (f.uses_crypto or f.cryptanalytic or f.forensic or top_in_part2):
         return [
@@ -170,7 +266,7 @@ def evaluate(ctx: RuleContext) -> list[Finding]:
         if kind == "software":  # 5D002.c.3.a performs 5A004.a functions, 5D002.c.3.b those of 5A004.b
             eccn = f"{cryptanalytic['eccns']['software']}.{eccn[-1]}"
         change = ctx.promote(eccn, "cryptanalytic or forensic extraction functions")
-        enc_text, enc_citation = _enc(ctx, table, "b2")
+        enc_text, enc_citation = _enc(ctx, table, "b3_forensics" if f.forensic else "b2_cryptanalytic")
         return [
             finding(
                 RULE,
@@ -199,7 +295,24 @@ def evaluate(ctx: RuleContext) -> list[Finding]:
             )
         ]
 
-    described = _described_algorithm(f.key_lengths, table["described_security_algorithm"])
+    civil = table["connected_civil_industry"]
+    if (m := re.search(civil["cue"], f.text, re.I)) and not _mass_market(ctx):
+        change = ctx.demote(("5A002", "5D002"), "a 'connected civil industry application' (Note 2.j to 5A002.a)")
+        return [
+            finding(
+                RULE,
+                True,
+                "not 5A002.a: an item for a 'connected civil industry application' (Note 2.j)",
+                civil["citation"],
+                f"The description names a civil industry application ('{m.group(0)}'). Note 2.j excludes such "
+                "items from 5A002.a when their information security is limited to non-arbitrary data or OAM (or "
+                "the device to that application) and uses only published or commercial standards that the user "
+                "cannot easily change: confirm those conditions. " + (change + "." if change else ""),
+                **facts_used,
+            )
+        ]
+
+    described = _described_algorithm(f, table["described_security_algorithm"])
     if described is False:
         change = ctx.demote(("5A002", "5D002", "5A992", "5D992"), "no 'described security algorithm'")
         return [
@@ -209,42 +322,15 @@ def evaluate(ctx: RuleContext) -> list[Finding]:
                 "not 5A002/5A992: no 'described security algorithm'",
                 table["described_security_algorithm"]["citation"],
                 "Every stated key is at or below the limits of Technical Note 2 to 5A002.a (symmetric over 56 "
-                "bits, RSA/DH over 512 bits, elliptic curve over 112 bits). " + (change + "." if change else ""),
+                "bits, RSA/DH over 512 bits, elliptic curve over 112 bits) and no algorithm of Technical Note 2.c "
+                "is named. " + (change + "." if change else ""),
                 **facts_used,
             )
         ]
 
     if _mass_market(ctx):
         _ask_mass_market(ctx, table)
-        mass = table["mass_market"]
-        eccn = mass["eccns"]["software" if kind == "software" else "commodity"]
-        component = bool(COMPONENT.search(f.text))
-        path = "b3" if component else "b1"
-        enc_text, enc_citation = _enc(ctx, table, path)
-        symmetric = [bits for alg, bits in f.key_lengths if alg in SYMMETRIC]
-        limit = table["mass_market_report"]["symmetric_bits_exceeding"]
-        if path == "b1" and symmetric and max(symmetric) <= limit:
-            enc_text = (
-                "No classification request or self-classification report: symmetric keys of "
-                f"{max(symmetric)} bits do not exceed {limit} ({table['mass_market_report']['citation']})."
-            )
-        change = ctx.promote(eccn, "mass-market encryption (Cryptography Note 3)")
-        return [
-            finding(
-                RULE,
-                True,
-                f"{eccn}: mass-market encryption item. {enc_text}",
-                f"{mass['citation']}; {enc_citation}",
-                "Cryptography for data confidentiality in an item sold openly "
-                f"({', '.join(f.mass_market_terms) or _mass_market_basis(ctx)}) with fixed cryptographic "
-                "functionality meets the Cryptography Note and is released from EI and NS controls once the "
-                "ENC duties are met"
-                + (" (chips, modules and libraries go through § 740.17(b)(3))" if component else "")
-                + ". "
-                + (change + "." if change else ""),
-                **facts_used,
-            )
-        ]
+        return [_mass_market_finding(ctx, table, kind, facts_used)]
 
     controlled = table["controlled"]
     eccn = controlled["eccns"][kind]
@@ -254,8 +340,7 @@ def evaluate(ctx: RuleContext) -> list[Finding]:
         eccn = _paragraph_5a002a(f.text, eccn)
     elif kind == "software" and DEVELOPMENT.search(f.text):
         eccn = controlled["eccns"]["development_software"]
-    path = "b2" if B2_CUES.search(f.text) else "b1"
-    enc_text, enc_citation = _enc(ctx, table, path)
+    enc_text, enc_citation = _enc(ctx, table, _controlled_path(ctx, table))
     change = ctx.promote(eccn, "cryptography for data confidentiality, not mass market")
     presumed = (
         ""

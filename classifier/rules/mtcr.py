@@ -3,8 +3,13 @@
 Category I (MTCR Annex Items 1 and 2): complete rocket or UAV systems capable of at least the payload
 and range of Item 1, their complete subsystems (Item 2: stages, re-entry vehicles, rocket motors at or
 above the total impulse of Item 2(c), guidance sets, thrust vector control, safing/arming/fuzing/firing)
-and production facilities for them. Thresholds are read from ``corpus/mtcr_annex.json``; licensing policy
-from ``corpus/rules/mtcr.json``. Category II: an entry with the MT reason for control (15 CFR 742.5).
+and production facilities for them. Findings cite the EAR (15 CFR 742.5, the CCL's MT rows); the
+thresholds are read from ``corpus/mtcr_annex.json``, the MTCR Annex as printed in the historical 22 CFR
+121.16 (now [Reserved]), named as their source only. Licensing policy comes from ``corpus/rules/mtcr.json``.
+A Category I finding decides: it marks the item as probably on the USML (the license view then asks for a
+review of jurisdiction), puts the CCL's "subject to the ITAR" entry for the subsystem first where there
+is one, and a UAV under 800 km/h gets the case-by-case policy of § 742.5(b)(1) Note 1.
+Category II: an entry with the MT reason for control (15 CFR 742.5).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from classifier.result import Finding
 from classifier.rules.base import RuleContext, finding
 
 SYSTEM = re.compile(
-    r"\b(rockets?|missiles?|launch vehicles?|sounding rockets?|uavs?|unmanned aerial|unmanned air|"
+    r"\b(rockets?|missiles?|launch vehicles?|space launch|sounding rockets?|uavs?|unmanned aerial|unmanned air|"
     r"drones?|cruise missiles?|target drones?|uas|unmanned aircraft)\b",
     re.I,
 )
@@ -35,6 +40,7 @@ SUBSYSTEMS = {  # MTCR Annex Item 2 sub-items and the words exporters use for th
 FACILITY = re.compile(
     r"\b(production (?:facilit\w+|lines?|plants?)|turn-?key (?:plant|factory)|manufacturing plant)\b", re.I
 )
+UAV = re.compile(r"\b(uavs?|unmanned aerial|unmanned air|drones?|cruise missiles?|uas|unmanned aircraft)\b", re.I)
 SPACE_LAUNCH = re.compile(r"\b(space launch|launch vehicles?|orbital launch|satellite launch)\b", re.I)
 
 
@@ -73,6 +79,75 @@ def _policy(ctx: RuleContext, facility: bool, space_launch: bool) -> str:
     return " ".join(parts)
 
 
+USML_REF = re.compile(r"Cat\.\s*([IVX]+)\s*(?:,\s*)?(\([a-z0-9]+\)(?:\s*and\s*\([a-z0-9]+\))?)?")
+LIQUID = re.compile(r"\bliquid\b", re.I)
+
+
+def _usml(annex: dict[str, dict], item: str) -> list[str]:
+    """USML categories the historical annex text names for an item ("Cat. IV(h)" → "IV(h)")."""
+    texts = [annex[i]["text"] for i in annex if i == item or i.startswith(item + ".")]
+    found = []
+    for text in texts:
+        for cat, par in USML_REF.findall(text):
+            found += [f"{cat}{p}" for p in re.findall(r"\([a-z0-9]+\)", par)] or [cat]
+    return list(dict.fromkeys(found))
+
+
+def _airspeed_kmh(ctx: RuleContext) -> float | None:
+    speeds = [q.value * 3.6 for q in ctx.facts.quantities if q.dimension == "speed"]
+    return max(speeds) if speeds else None
+
+
+def _decides(usml: list[str], table: dict) -> dict[str, object]:
+    """Facts that make the finding change the license answer: probably on the USML (ITAR)."""
+    named = f"USML Category {', '.join(usml)} (as the historical annex text names them)" if usml else "the USML"
+    return {"jurisdiction": "probably ITAR", "read": [f"22 CFR 121.1: {named}", table["category_1_citation"]]}
+
+
+def _system(ctx: RuleContext, table: dict, annex: dict[str, dict], used: dict, citation: str) -> list[Finding]:
+    """A complete rocket or UAV system at or above Item 1 (a space launch vehicle reaches orbit: range met)."""
+    f = ctx.facts
+    facility, space_launch = bool(FACILITY.search(f.text)), bool(SPACE_LAUNCH.search(f.text))
+    payload_limit = _threshold(annex, table["payload_item"], "kg")
+    assert payload_limit is not None
+    change = ctx.demote(("EAR99",), "an MTCR Category I system is not an EAR99 item; it is most likely on the USML")
+    uav = table["uav_case_by_case"]
+    airspeed = _airspeed_kmh(ctx)
+    slow_uav = bool(UAV.search(f.text)) and airspeed is not None and airspeed < uav["max_airspeed_kmh_below"]
+    if f.payload_kg is None:
+        outcome = "MTCR Category I system unless its payload capability is below " + payload_limit.text
+    else:
+        outcome = "MTCR Category I system: strong presumption of denial"
+    if slow_uav:
+        outcome = (
+            f"MTCR Category I system; a UAV under {uav['max_airspeed_kmh_below']} km/h is reviewed case by case "
+            f"({uav['citation']})"
+        )
+    carries = f"{f.payload_kg:g} kg" if f.payload_kg is not None else "a payload not stated"
+    if space_launch and f.range_km is None:
+        why = (
+            f"A space launch vehicle (a 'missile' under {table['space_launch_vehicles']['citation']}) carrying "
+            f"{carries} reaches orbit, far beyond the 300 km range of Item 1"
+        )
+    else:
+        why = f"A rocket or UAV system delivering {carries} to {f.range_km:g} km meets Item 1"
+    policy = f"{uav['citation']}: {uav['quote']}." if slow_uav else _policy(ctx, facility, space_launch)
+    return [
+        finding(
+            "mtcr_category_1",
+            True,
+            outcome,
+            citation,
+            f"{why} (at least {payload_limit.text} to at least 300 km; thresholds: {table['thresholds_source']}). "
+            + policy
+            + (f" {change}." if change else ""),
+            airspeed_kmh=airspeed,
+            **used,
+            **_decides(_usml(annex, "1"), table),
+        )
+    ]
+
+
 def category_1(ctx: RuleContext) -> list[Finding]:
     annex = {i["id"]: i for i in ctx.corpus.mtcr_annex["items"]}
     table = ctx.corpus.rule_table("mtcr")
@@ -81,9 +156,8 @@ def category_1(ctx: RuleContext) -> list[Finding]:
     range_limit = _threshold(annex, table["payload_item"], "km")
     impulse_limit = _threshold(annex, table["impulse_item"], "N-sec")
     assert payload_limit and range_limit and impulse_limit, "MTCR Annex thresholds missing from the corpus"
-    citation = f"22 CFR 121.16 (MTCR Annex) Item 1 and Item 2, Category I; {table['missile_definition']['citation']}"
+    citation = table["category_1_citation"]
     is_system = bool(SYSTEM.search(f.text))
-    facility = bool(FACILITY.search(f.text))
     space_launch = bool(SPACE_LAUNCH.search(f.text))
     payload, distance = f.payload_kg, f.range_km
     used = {
@@ -92,30 +166,14 @@ def category_1(ctx: RuleContext) -> list[Finding]:
         "payload_threshold_kg": payload_limit.value,
         "range_threshold_km": range_limit.value,
     }
+    range_met = distance is not None and distance >= range_limit.value
+    if space_launch and distance is None:
+        range_met = True  # an orbital launch vehicle: § 742.5(a)(2) counts it among "missiles"
+    payload_met = payload is not None and payload >= payload_limit.value
+    if is_system and range_met and (payload_met or (space_launch and payload is None)):
+        return _system(ctx, table, annex, used, citation)
 
-    capable = (
-        payload is not None
-        and distance is not None
-        and payload >= payload_limit.value
-        and distance >= range_limit.value
-    )
-    if is_system and capable:
-        change = ctx.demote(("EAR99",), "an MTCR Category I system is not an EAR99 item; it is most likely on the USML")
-        return [
-            finding(
-                "mtcr_category_1",
-                True,
-                "MTCR Category I system: strong presumption of denial",
-                citation,
-                f"A rocket or UAV system delivering {payload:g} kg to {distance:g} km meets Item 1 "
-                f"(at least {payload_limit.text} to at least {range_limit.text}). "
-                + _policy(ctx, facility, space_launch)
-                + (f" {change}." if change else ""),
-                **used,
-            )
-        ]
-
-    below = payload is not None and distance is not None and not capable
+    below = payload is not None and distance is not None and not (payload_met and range_met)
     for item, pattern in SUBSYSTEMS.items():
         if not pattern.search(f.text):
             continue
@@ -126,15 +184,41 @@ def category_1(ctx: RuleContext) -> list[Finding]:
             used["total_impulse_ns"] = max(q.value for q in impulses)
         if below:
             continue  # Note (1) to Item 2: subsystems for systems below Item 1 are treated as Category II
+        excepted = table["item_2_exceptions"].get(item)
+        if excepted and re.search(excepted["cue"], f.text, re.I) and not SYSTEM.search(f.text):
+            return [
+                finding(
+                    "mtcr_category_1",
+                    False,
+                    f"not MTCR Category I: Item {item} excepts {excepted['exception']} "
+                    "(Category II, Note (1) to Item 2)",
+                    citation,
+                    f"Item {item} of the MTCR Annex ({table['thresholds_source']}) excepts {excepted['exception']}; "
+                    f"they may be treated as Category II (Note (1) to Item 2): {annex['2']['notes'][0]}",
+                    **used,
+                )
+            ]
+        pointer = table["usml_pointers"].get(item) or table["usml_pointers"].get(
+            f"{item}-{'liquid' if LIQUID.search(f.text) else 'solid'}"
+        )
+        top = ctx.top
+        change = ""
+        if pointer and not (top is not None and top.eccn != "EAR99" and ctx.corpus.lookup(top.eccn).itar_pointer):
+            change = ctx.promote(
+                pointer["eccn"], f"MTCR Category I complete subsystem (Annex Item {item}), on the USML"
+            )
         return [
             finding(
                 "mtcr_category_1",
                 True,
                 f"MTCR Category I complete subsystem (Annex Item {item})",
-                f"22 CFR 121.16 (MTCR Annex) Item {item.replace('.', '(', 1)}), Category I",
+                citation,
                 f"The description names an Item {item} subsystem usable in Item 1 systems: "
-                f"{annex[item]['text'][:160]}. " + _policy(ctx, facility, space_launch),
+                f"{annex[item]['text'][:160]} (thresholds and wording: {table['thresholds_source']}). "
+                + _policy(ctx, bool(FACILITY.search(f.text)), space_launch)
+                + (f" {change}." if change else ""),
                 **used,
+                **_decides(_usml(annex, item), table),
             )
         ]
 
@@ -150,7 +234,7 @@ def category_1(ctx: RuleContext) -> list[Finding]:
         ]
     missing = [n for n, v in (("payload", payload), ("range", distance)) if v is None]
     why = (
-        f"{'and '.join(missing)} not stated"
+        f"{' and '.join(missing)} not stated"
         if missing
         else f"{payload:g} kg / {distance:g} km is below {payload_limit.text} / {range_limit.text}"
     )
@@ -161,7 +245,7 @@ def category_1(ctx: RuleContext) -> list[Finding]:
             "not MTCR Category I",
             citation,
             f"A rocket or UAV, but Item 1 needs at least {payload_limit.text} payload to at least "
-            f"{range_limit.text} ({why}).",
+            f"{range_limit.text} ({why}; thresholds: {table['thresholds_source']}).",
             **used,
         )
     ]

@@ -1,17 +1,32 @@
-"""Rule ``order_of_review``: Supplement No. 4 to part 774, applied to the top suggestion.
+"""Rule ``order_of_review``: Supplement No. 4 to part 774, applied to the suggestions.
 
-Items subject to the ITAR first; then the "600 series" and 9x515 entries; then the rest of the CCL; a
-catch-all (x9xx) only when nothing stricter fits; EAR99 last. Warns when the top suggestion is an ITAR
-pointer, a ``.y`` paragraph, a catch-all, or depends on "specially designed" (15 CFR 772.1).
+Items subject to the ITAR first; then the "600 series" and 9x515 entries (Step 3: they "trump other
+ECCNs on the CCL"); then the rest of the CCL; an x99x catch-all only when nothing stricter fits; EAR99
+last. Step 3 decides: when a "600 series" or 9x515 candidate is among the suggestions and the
+description says the item is military (or a spacecraft item), that candidate is put first, with the
+reason. Warns when the top suggestion is an ITAR pointer, a ``.y`` paragraph, a catch-all, or depends on
+"specially designed" (15 CFR 772.1).
 """
 
 from __future__ import annotations
+
+import re
 
 from classifier.eccn import ECCN
 from classifier.result import Finding
 from classifier.rules.base import RuleContext, finding
 
 RULE = "order_of_review"
+MILITARY = re.compile(
+    r"\b(military|armed forces|army|navy|naval|air force|warships?|fighter(?: jets?| aircraft)?|bombers?|"
+    r"f-\d{1,3}[a-z]?|tanks?|armou?red vehicles?|munitions?|weapons?|fire[- ]control|combat|warheads?|"
+    r"artillery|howitzers?|attack helicopters?)\b",
+    re.I,
+)
+SPACECRAFT = re.compile(r"\b(satellites?|spacecraft)\b", re.I)
+# "landing gear for the F-16 fighter", "reaction wheel for a commercial satellite": a part of the item the
+# cue names, which the entry's ".x" paragraph ("parts" and "components" "specially designed" for it) describes
+PART_OF = r"\b(?:for|of|on|in)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,3}}{cue}"
 SUPPLEMENT = "15 CFR part 774, Supplement No. 4"
 
 
@@ -24,7 +39,66 @@ def _step(ctx: RuleContext, number: str) -> str:
     return ""
 
 
+def _group_wanted(ctx: RuleContext) -> str:
+    """The product group a promoted entry must share: the top suggestion's, else what the facts say."""
+    top = ctx.top
+    if top is not None and top.eccn != "EAR99":
+        return ECCN.parse(top.eccn).group or "A"
+    return "E" if ctx.facts.is_technology and not ctx.facts.is_software else "D" if ctx.facts.is_software else "A"
+
+
+def step_3(ctx: RuleContext) -> list[Finding]:
+    """Put a '600 series' or 9x515 candidate first when the description says what makes it one."""
+    top = ctx.top
+    if top is None:
+        return []
+    if top.eccn != "EAR99":
+        current = ECCN.parse(top.eccn)
+        if current.is_600_series or current.is_9x515 or ctx.corpus.lookup(current).itar_pointer:
+            return []
+    wanted = _group_wanted(ctx)
+    for candidate in ctx.suggestions[1:]:
+        if candidate.eccn == "EAR99":
+            continue
+        eccn = ECCN.parse(candidate.eccn)
+        cue = MILITARY if eccn.is_600_series else SPACECRAFT if eccn.is_9x515 else None
+        said = cue.search(ctx.facts.text) if cue is not None else None
+        if said is None or eccn.group != wanted:
+            continue
+        series = "'600 series'" if eccn.is_600_series else "9x515"
+        replaced = top.eccn
+        catch_all = f"{eccn.head}.x"
+        part_of = re.search(PART_OF.format(cue=re.escape(said.group(0))), ctx.facts.text, re.I)
+        if part_of and catch_all in ctx.corpus.paragraphs:
+            candidate_id = catch_all  # Step 4: parts "specially designed" for the item sit in the ".x" paragraph
+        else:
+            candidate_id = candidate.eccn
+        change = ctx.promote(
+            candidate_id,
+            f"order of review Step 3: a {series} entry comes before {replaced} (the item is '{said.group(0)}')",
+        )
+        return [
+            finding(
+                RULE,
+                True,
+                f"{candidate_id} placed first: Step 3 reviews {series} entries before the rest of the CCL",
+                f"{SUPPLEMENT}, paragraph (a)(3)",
+                f"The description says the item is '{said.group(0)}', and {candidate_id} is a {series} candidate; "
+                f"{replaced} was first. {_step(ctx, '3')[:300]} {change}. Confirm the item is described there "
+                "(“specially designed”, 15 CFR 772.1); if it is not, the next ECCN in the order of review applies.",
+                eccn=candidate_id,
+                replaced=replaced,
+            )
+        ]
+    return []
+
+
 def evaluate(ctx: RuleContext) -> list[Finding]:
+    promoted = step_3(ctx)
+    return promoted + _warnings(ctx)
+
+
+def _warnings(ctx: RuleContext) -> list[Finding]:
     top = ctx.top
     if top is None:
         return []
@@ -41,7 +115,7 @@ def evaluate(ctx: RuleContext) -> list[Finding]:
     found = ctx.corpus.lookup(top.eccn)
     eccn = ECCN.parse(top.eccn)
     warnings: list[tuple[str, str, str]] = []
-    if found.subject_to_itar:
+    if found.itar_pointer:
         warnings.append(
             (
                 "points to the USML: the item is subject to the ITAR (22 CFR 120-130), not classified on the "
@@ -50,7 +124,7 @@ def evaluate(ctx: RuleContext) -> list[Finding]:
                 _step(ctx, "1")[:200],
             )
         )
-    if eccn.regime_digit in ("5", "6"):
+    if eccn.is_600_series or eccn.is_9x515:
         warnings.append(
             (
                 "a '600 series' or 9x515 entry: these are reviewed before the rest of the CCL (Step 3)",
@@ -66,10 +140,10 @@ def evaluate(ctx: RuleContext) -> list[Finding]:
                 _step(ctx, "4")[:300],
             )
         )
-    if eccn.regime_digit == "9":
+    if eccn.is_catch_all:
         warnings.append(
             (
-                "an anti-terrorism catch-all (x9xx): use it only after every stricter ECCN of the product "
+                "an x99x catch-all: use it only after every stricter ECCN of the product "
                 "group has been ruled out (Step 5)",
                 f"{SUPPLEMENT}, paragraph (a)(5)",
                 _step(ctx, "5")[:300],

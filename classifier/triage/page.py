@@ -38,18 +38,18 @@ def choices(ordered: list[tuple[dict[str, Any], TriageResult]]) -> list[str]:
 def detail_markdown(result: TriageResult) -> str:
     """One application: its reasons with citations, then the classification behind them."""
     app = result.application
-    lines = [f"### {app.id}: {result.priority.upper()} (score {result.score:g})", ""]
+    lines = [f"## {app.id}: {result.priority.upper()} (score {result.score:g})", ""]
     if result.error:
         return "\n".join([*lines, f"**Error:** {result.error}"])
     facts = [("Item", app.description), ("Destination", app.destination), ("Claimed ECCN", app.claimed_eccn)]
     facts += [("End user", app.end_user), ("Consignee", app.consignee), ("End use", app.end_use)]
     lines += [f"- **{k}:** {v}" for k, v in facts if v]
-    lines += ["", "#### Reasons" if result.reasons else "#### Reasons: none", ""]
+    lines += ["", "### Reasons" if result.reasons else "### Reasons: none", ""]
     for r in result.reasons:
         lines.append(f"- **[{r.severity}] {r.title}** — {r.detail}  \n  _{r.citation}_")
     c = result.classification
     if c is not None:
-        lines += ["", "#### Classification behind them", ""]
+        lines += ["", "### Classification behind them", ""]
         lines += [f"{i}. `{s.eccn}` ({percent(s.confidence)}) — {s.heading}" for i, s in enumerate(c.suggestions, 1)]
         lines += ["", "**Findings:**", ""]
         lines += [f"- {'⚠️' if f.triggered else '✓'} `{f.rule}`: {f.outcome} — _{f.citation}_" for f in c.findings]
