@@ -322,6 +322,7 @@ class Classifier:
             scores = head_scores[a:b].copy()
             position = {h: i for i, h in enumerate(scored.heads)}
             physical = not (facts[q].is_software or facts[q].is_technology)
+            assert scored.evidence is not None  # set when the query was scored
             for head, _ in scored.ranked:
                 verdict = verdict_for(docs[scored.shown[head].doc].id, scored.evidence, physical)
                 scored.verdicts[head] = verdict

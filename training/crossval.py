@@ -15,6 +15,7 @@ import copy
 import json
 import sys
 from pathlib import Path
+from typing import cast
 
 from sklearn.model_selection import GroupKFold
 
@@ -70,8 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         chosen = [r for r in rows if keep(r)]
         rep = report(
             [str(r["gold"]) for r in chosen],
-            [list(r["ranked"]) for r in chosen],
-            [float(r["confidence"]) for r in chosen],
+            [list(cast(list[str], r["ranked"])) for r in chosen],
+            [float(cast(float, r["confidence"])) for r in chosen],
         )
         print(f"{name:<12}" + "".join(f"{v:>18}" for v in rep.row()))
     return 0
