@@ -88,22 +88,29 @@ MASS_MARKET = re.compile(
     re.I,
 )
 NOT_MASS_MARKET = re.compile(
-    r"\b(government|classified|military|defen[cs]e|ministr\w+|custom\w*|direct sales|negotiated|"
+    r"\b(government|classified|military|defen[cs]e|ministr\w+|"
+    r"custom(?:i[sz]ed|[- ](?:built|made|designed|developed|cryptograph\w*|encryption|algorithms?))|direct sales|negotiated|"
     r"only to|approved carriers|integrators?|type-1|high-assurance|source code)\b",
     re.I,
 )
 CRYPTO_LIMITED = re.compile(
     r"\b(authentication only|only for authentication|digital signature only|copy protection|drm|"
     r"digital rights management|banking use|money transactions|fare collection|oam|operations, administration|"
-    r"management (?:plane|interface) only|ssh management only|only for management)\b",
+    r"management (?:plane|interface) only|ssh management only|only for management|secure authenticators?|"
+    r"cryptoauthentication|challenge-response authentication|(?:fido2?|u2f|webauthn)\b[^.;]{0,40}\bonly)\b",
     re.I,
 )
-CRYPTANALYTIC = re.compile(r"\b(cryptanaly\w+|password[- ]crack\w*|defeat\w* encryption|brute[- ]force)\b", re.I)
+# "brute-force attack protection" defends a product; "brute-force password recovery" attacks one
+CRYPTANALYTIC = re.compile(
+    r"\b(cryptanaly\w+|password[- ]crack\w*|defeat\w* encryption|"
+    r"(?<!against )(?<!from )brute[- ]forc\w*(?! (?:password )?(?:attacks? )?(?:protection|prevention|defen[cs]e|lockout)))\b",
+    re.I,
+)
 FORENSIC = re.compile(
     r"\b(forensic\w*|extract\w* (?:raw )?data|bypass\w* (?:the )?(?:lock|passcode)|unlock\w* phones?)\b", re.I
 )
 SOFTWARE = re.compile(
-    r"\b(software|firmware|apps?|application|source code|program|sdk|librar(?:y|ies)|plug-ins?|os|browser|"
+    r"\b(software|firmware|apps?(?!-id)|application|source code|program|sdk|librar(?:y|ies)|plug-ins?|os|browser|"
     r"operating system|driver|toolkit|antivirus|anti-?malware|endpoint protection|edr|saas|password manager|"
     r"vpn client|suite|subscription)\b",
     re.I,
@@ -115,7 +122,8 @@ HARDWARE = re.compile(
     r"processors?|socs?|fpgas?|mcus?|microcontrollers?|phones?|smartphones?|tablets?|appliances?|adapters?|"
     r"radios?|receivers?|transceivers?|instruments?|oscilloscopes?|analy[sz]ers?|generators?|pumps?|valves?|"
     r"access points?|modems?|printers?|monitors?|displays?|keyboards?|mice|mouse|headsets?|speakers?|watch(?:es)?|"
-    r"machines?|robots?|lasers?|lenses|lens|mirrors?|amplifiers?|antennas?|enclosures?|housings?|kits?|hardware)\b",
+    r"machines?|robots?|lasers?|lenses|lens|mirrors?|amplifiers?|antennas?|enclosures?|housings?|kits?|hardware|"
+    r"firewalls?(?! software)|routing platforms?|chassis|rack[- ]?mount\w*|din[- ]rail|[12]u|ports?)\b",
     re.I,
 )
 NO_CRYPTO = re.compile(
@@ -259,6 +267,30 @@ def _terms(pattern: re.Pattern[str], text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(m.group(0).lower() for m in pattern.finditer(text)))
 
 
+# "ECC" of memories and storage is error correction, not elliptic-curve cryptography
+MEMORY_ECC = re.compile(
+    r"\b(?:(?:on-?(?:die|chip)|in-?band|side-?band) ecc|"
+    r"ecc (?:memory|ram|dimms?|sodimms?|udimms?|rdimms?|registered|unbuffered|protection|engine for|correction)|"
+    r"error[- ]correct\w*|(?:ddr\d|sdram|sram|dram|nand|nor|flash|gddr\d)\b[^.;]{0,80}\becc\b|"
+    r"\becc\b[^.;]{0,40}\b(?:ddr\d|sdram|sram|dram|nand|flash|gddr\d))",
+    re.I,
+)
+# a feature stated as absent ("no Wi-Fi", "without wireless module") implies nothing
+ABSENT = re.compile(r"\b(?:no|without|non|w/o)[- ](?:\w+[- ]){0,2}$", re.I)
+
+
+def _crypto_terms(text: str) -> tuple[str, ...]:
+    terms = _terms(CRYPTO, text)
+    if "ecc" in terms and MEMORY_ECC.search(text):
+        terms = tuple(t for t in terms if t != "ecc")
+    return terms
+
+
+def _present(pattern: re.Pattern[str], text: str) -> bool:
+    """The pattern is named and not as something the item lacks."""
+    return any(not ABSENT.search(text[max(0, m.start() - 24) : m.start()]) for m in pattern.finditer(text))
+
+
 def _near(text: str, quantity: Quantity, context: re.Pattern[str], window: int = 40) -> bool:
     at = text.find(quantity.text)
     return at >= 0 and bool(context.search(text[max(0, at - window) : at + len(quantity.text) + window]))
@@ -287,10 +319,10 @@ def read_facts(text: str) -> Facts:
     implied = tuple(
         i.id
         for i in implications()
-        if i.pattern.search(text) and not (i.effect != "civil_aircraft_part" and _passive_part(text))
+        if _present(i.pattern, text) and not (i.effect != "civil_aircraft_part" and _passive_part(text))
     )
     no_crypto = bool(NO_CRYPTO.search(text))
-    crypto = () if no_crypto else _terms(CRYPTO, text)
+    crypto = () if no_crypto else _crypto_terms(text)
     effects = {i.effect for i in implications() if i.id in implied}
     limited = _terms(CRYPTO_LIMITED, text)
     if not no_crypto and "standard_crypto" in effects:

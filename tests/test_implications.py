@@ -43,3 +43,30 @@ def test_answers_named_like_facts_are_those_facts() -> None:
     facts = read_facts("Wi-Fi router").with_overrides(answers={"mass_market": "no", "frame rate": "30 Hz"})
     assert facts.extra["mass_market"] is False
     assert facts.answers == {"mass_market": "no", "frame rate": "30 Hz"}
+
+
+def test_error_correcting_memory_is_not_elliptic_curve_cryptography() -> None:
+    for text in ("16 GB DDR5-4800 UDIMM with on-die ECC, 1.1 V", "512 Mbit SDRAM, ECC protection, TSOP-54"):
+        assert not read_facts(text).uses_crypto
+    assert "ecc" in read_facts("Secure element with ECC P-256 key storage").crypto_terms
+
+
+def test_a_feature_said_to_be_absent_implies_nothing() -> None:
+    assert not read_facts("Mini-ITX board, Intel H610, 1G LAN, no Wi-Fi, no Bluetooth").implied
+    assert not read_facts("Desktop tower without wireless module, 2.5G LAN").implied
+    assert read_facts("Desktop tower with Wi-Fi 6, 2.5G LAN").implied == ("wlan",)
+
+
+def test_a_2_5g_ethernet_port_is_not_a_cellular_radio() -> None:
+    assert "cellular" not in read_facts("PCIe network card, 2.5G Ethernet, RJ45").implied
+    assert "cellular" in read_facts("Industrial router with 5G NR and dual SIM").implied
+
+
+def test_a_hardware_firewall_is_not_software_because_it_runs_an_os() -> None:
+    assert not read_facts("Rack-mount next-generation firewall appliance, 1U, 8 ports, App-ID, PAN-OS").is_software
+    assert read_facts("Endpoint firewall software subscription for Windows").is_software
+
+
+def test_authentication_chips_are_cryptography_limited_to_authentication() -> None:
+    assert read_facts("Secure authenticator IC with ECDSA P-256 and SHA-256, 1-Wire").crypto_limited_terms
+    assert read_facts("USB security key, FIDO2 and U2F only").crypto_limited_terms

@@ -75,3 +75,21 @@ def test_a_thermal_camera_without_a_frame_rate_asks_for_it(clf: Classifier) -> N
     answered = clf.classify(CAMERA, answers={"frame rate": "8 Hz"})
     assert answered.suggestions[0].eccn == "6A993.a"
     assert [q.parameter for q in answered.answered] == ["frame rate"]
+
+
+def test_a_thermal_camera_with_wifi_stays_in_category_6(clf: Classifier) -> None:
+    """Its Wi-Fi supports a function that is not its primary one (5A002.a.4, 5A002 Related Controls (4))."""
+    result = clf.classify("Handheld thermal imager for building inspection, 160 x 120 detector, 8.7 Hz, Wi-Fi app")
+    assert result.suggestions[0].eccn.startswith("6A993")
+    assert any("primary function" in f.outcome for f in result.findings if f.rule == "encryption")
+
+
+def test_a_microcontroller_with_a_crypto_engine_is_presumed_mass_market(clf: Classifier) -> None:
+    result = clf.classify("32-bit Arm Cortex-M33 microcontroller, 150 MHz, 1 MB flash, AES-256 hardware accelerator")
+    assert result.suggestions[0].eccn == "5A992.c"
+    assert result.needs_answer  # mass market was presumed: the result asks to confirm it
+
+
+def test_military_grade_marketing_does_not_make_a_graphics_card_military(clf: Classifier) -> None:
+    result = clf.classify("Gaming graphics card, 16 GB GDDR7, military-grade capacitors, triple fan")
+    assert not result.suggestions[0].eccn.startswith(("0A", "9A610", "3A611", "4A611"))

@@ -90,6 +90,13 @@ PRIMARY_SECURITY = re.compile(
     r"key management|information security)\b",
     re.I,
 )
+SECURITY_END_ITEM = re.compile(
+    r"\b(encryptors?|next[- ]generation firewalls?|ngfw|firewall appliances?|industrial firewalls?|utm appliances?|"
+    r"security (?:appliances?|gateways?)|(?:aes[- ]?\d*\s+)?encryption options?|"
+    r"vpn (?:gateways?|appliances?|concentrators?)|quantum key|qkd|key management (?:systems?|servers?|appliances?)|"
+    r"secure (?:voice|phones?|radios?))\b",
+    re.I,
+)
 NETWORKING = re.compile(
     r"\b(routers?|switch\w*|radios?|modems?|gateways?|access points?|base stations?|"
     r"transceivers?|network\w*|telecom\w*)\b",
@@ -106,18 +113,43 @@ def _paragraph_5a002a(text: str, entry_paragraph: str) -> str:
     return f"{entry_paragraph}.3"
 
 
+# a part sold openly to be built into other products (Note 3.b to Category 5 Part 2 covers such components)
+BUILT_IN = re.compile(
+    r"\b(microcontrollers?|mcus?|socs?|system[- ]on[- ](?:a[- ])?chip|microprocessors?|mpus?|processors?|"
+    r"wireless modules?|radio modules?|(?:wi-?fi|bluetooth|lte|cellular|lorawan|iot) modules?|"
+    r"development (?:kits?|boards?)|evaluation (?:kits?|boards?)|single[- ]board computers?)\b",
+    re.I,
+)
+
+
 def _presumed_mass_market(ctx: RuleContext) -> bool:
-    """Standard cryptography of a commercial product (Wi-Fi, LTE, TLS, SSH, encrypted storage, a chip's
-    crypto engine; ``corpus/rules/implications.json``) is taken to meet the Cryptography Note unless the
-    description says otherwise; the result asks the user to confirm."""
-    return any(i.mass_market_presumed for i in ctx.facts.implies("standard_crypto"))
+    """Cryptography in a commercial product (Wi-Fi, LTE, TLS, SSH, a VPN server in a home router, encrypted
+    storage, a chip's crypto engine; ``corpus/rules/implications.json``) is taken to meet the Cryptography Note
+    unless the description says otherwise; the result asks the user to confirm. Not presumed for a dedicated
+    security device (HSM, encryptor, firewall, security gateway): information security is what it is for."""
+    if _security_end_item(ctx):
+        return False
+    infrastructure = ctx.corpus.rule_table("encryption")["network_infrastructure"]
+    rate = max((q.value for q in ctx.facts.quantities if q.dimension == "rate"), default=0.0)
+    if re.search(infrastructure["cue"], ctx.facts.text, re.I) and rate >= infrastructure["rate_bps_at_least"]:
+        return False  # network infrastructure at its rates is ENC (b)(2), never mass market
+    top = ctx.top
+    ranked_mass_market = top is not None and top.head in ("5A992", "5D992")
+    return bool(ctx.facts.crypto_terms) or ranked_mass_market
+
+
+def _security_end_item(ctx: RuleContext) -> bool:
+    """A dedicated security device: an HSM, an encryptor, a firewall or security gateway, an encryption option."""
+    if SECURITY_END_ITEM.search(ctx.facts.text):
+        return True
+    return any(i.id == "hsm" for i in ctx.facts.implies("standard_crypto")) and not BUILT_IN.search(ctx.facts.text)
 
 
 def _mass_market(ctx: RuleContext) -> bool:
     explicit = ctx.facts.extra.get("mass_market")
     if explicit is not None:
         return bool(explicit)
-    if ctx.facts.not_mass_market_terms:
+    if ctx.facts.not_mass_market_terms or _security_end_item(ctx):
         return False
     return bool(ctx.facts.mass_market_terms) or _presumed_mass_market(ctx)
 
@@ -125,7 +157,7 @@ def _mass_market(ctx: RuleContext) -> bool:
 def _mass_market_basis(ctx: RuleContext) -> str:
     if ctx.facts.extra.get("mass_market") is not None:
         return "stated by the user"
-    functions = ", ".join(i.function for i in ctx.facts.implies("standard_crypto") if i.mass_market_presumed)
+    functions = ", ".join(ctx.facts.crypto_terms)
     return f"presumed for a commercial product with standard cryptography: {functions}; confirm it"
 
 
@@ -172,6 +204,16 @@ def _no_encryption(ctx: RuleContext, table: dict[str, Any]) -> list[Finding]:
             "characteristics. " + (change + "." if change else ""),
         )
     ]
+
+
+def _classified_elsewhere(ctx: RuleContext) -> str | None:
+    """The first suggestion when it is an entry outside Categories 3, 4 and 5 (electronics, computers,
+    telecommunications and information security): a thermal camera, a magnetometer or an aircraft part whose
+    Wi-Fi or HTTPS supports a function that is not its primary one stays in its own entry."""
+    top = ctx.top
+    if top is None or top.eccn == "EAR99" or top.eccn[0] in "345":
+        return None
+    return top.eccn
 
 
 def _mass_market_finding(ctx: RuleContext, table: dict[str, Any], kind: str, facts_used: dict[str, Any]) -> Finding:
@@ -324,6 +366,22 @@ def evaluate(ctx: RuleContext) -> list[Finding]:
                 "Every stated key is at or below the limits of Technical Note 2 to 5A002.a (symmetric over 56 "
                 "bits, RSA/DH over 512 bits, elliptic curve over 112 bits) and no algorithm of Technical Note 2.c "
                 "is named. " + (change + "." if change else ""),
+                **facts_used,
+            )
+        ]
+
+    elsewhere = _classified_elsewhere(ctx)
+    if elsewhere is not None:
+        return [
+            finding(
+                RULE,
+                True,
+                f"cryptography in an item classified by its primary function ({elsewhere}): not moved to Category 5 "
+                "Part 2",
+                table["primary_function"]["citation"],
+                f"The best-fitting entry, {elsewhere}, describes what the item is for; the cryptography named "
+                f"({', '.join(f.crypto_terms)}) supports a function that is not its primary one. "
+                + table["primary_function"]["explanation"],
                 **facts_used,
             )
         ]

@@ -18,8 +18,9 @@ from classifier.rules.base import RuleContext, finding
 
 RULE = "order_of_review"
 MILITARY = re.compile(
-    r"\b(military|armed forces|army|navy|naval|air force|warships?|fighter(?: jets?| aircraft)?|bombers?|"
-    r"f-\d{1,3}[a-z]?|tanks?|armou?red vehicles?|munitions?|weapons?|fire[- ]control|combat|warheads?|"
+    # "military-grade capacitors" and a "water tank" are marketing and plumbing, not military items
+    r"\b(military(?![- ](?:grade|standard|spec\w*|inspired))|armed forces|army|navy|naval|air force|warships?|"
+    r"fighter(?: jets?| aircraft)?|bombers?|f-\d{1,3}[a-z]?|(?:battle|army|military) tanks?|armou?red vehicles?|munitions?|weapons?|fire[- ]control|combat|warheads?|"
     r"artillery|howitzers?|attack helicopters?)\b",
     re.I,
 )
