@@ -134,6 +134,8 @@ def _presumed_mass_market(ctx: RuleContext) -> bool:
     if re.search(infrastructure["cue"], ctx.facts.text, re.I) and rate >= infrastructure["rate_bps_at_least"]:
         return False  # network infrastructure at its rates is ENC (b)(2), never mass market
     top = ctx.top
+    if top is not None and top.head in ("5A002", "5D002"):
+        return False  # the ranker, trained on such products, places it under 5A002/5D002: not presumed otherwise
     ranked_mass_market = top is not None and top.head in ("5A992", "5D992")
     return bool(ctx.facts.crypto_terms) or ranked_mass_market
 
@@ -207,12 +209,24 @@ def _no_encryption(ctx: RuleContext, table: dict[str, Any]) -> list[Finding]:
 
 
 def _classified_elsewhere(ctx: RuleContext) -> str | None:
-    """The first suggestion when it is an entry outside Categories 3, 4 and 5 (electronics, computers,
-    telecommunications and information security): a thermal camera, a magnetometer or an aircraft part whose
-    Wi-Fi or HTTPS supports a function that is not its primary one stays in its own entry."""
+    """The entry that describes what the item is for, when it lies outside Categories 3, 4 and 5 (electronics,
+    computers, telecommunications and information security) or is test equipment there (product group B,
+    3A992 general-purpose electronic equipment): a thermal camera, a magnetometer or an aircraft
+    part whose Wi-Fi or HTTPS supports a function that is not its primary one stays in its own entry. When the
+    first answer is EAR99 and the best-fitting entry lies outside those categories too (a 3D printer, a marine
+    radar, a car), the item stays EAR99."""
     top = ctx.top
-    if top is None or top.eccn == "EAR99" or top.eccn[0] in "345":
+    if top is None:
         return None
+    if top.eccn == "EAR99":
+        if ctx.facts.is_software or ctx.facts.is_technology:
+            return None
+        best = next((s for s in ctx.suggestions if s.eccn != "EAR99"), None)
+        if best is None or best.eccn[0] in "345":
+            return None
+        return f"EAR99 (the nearest entry, {best.eccn}, describes an item outside Categories 3-5)"
+    if top.eccn[0] in "345" and not (top.eccn[1] == "B" or top.head == "3A992"):
+        return None  # electronics, computers, telecommunications: but test equipment is classified as such
     return top.eccn
 
 
