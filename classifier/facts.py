@@ -89,7 +89,8 @@ MASS_MARKET = re.compile(
 )
 NOT_MASS_MARKET = re.compile(
     r"\b(government|classified|military|defen[cs]e|ministr\w+|"
-    r"custom(?:i[sz]ed|[- ](?:built|made|designed|developed|cryptograph\w*|encryption|algorithms?))|direct sales|negotiated|"
+    r"custom(?:i[sz]ed|[- ](?:built|made|designed|developed|cryptograph\w*|encryption|algorithms?))|"
+    r"direct sales|negotiated|"
     r"only to|approved carriers|integrators?|type-1|high-assurance|source code)\b",
     re.I,
 )
@@ -103,7 +104,8 @@ CRYPTO_LIMITED = re.compile(
 # "brute-force attack protection" defends a product; "brute-force password recovery" attacks one
 CRYPTANALYTIC = re.compile(
     r"\b(cryptanaly\w+|password[- ]crack\w*|defeat\w* encryption|"
-    r"(?<!against )(?<!from )brute[- ]forc\w*(?! (?:password )?(?:attacks? )?(?:protection|prevention|defen[cs]e|lockout)))\b",
+    r"(?<!against )(?<!from )brute[- ]forc\w*"
+    r"(?! (?:password )?(?:attacks? )?(?:protection|prevention|defen[cs]e|lockout)))\b",
     re.I,
 )
 FORENSIC = re.compile(

@@ -20,7 +20,8 @@ RULE = "order_of_review"
 MILITARY = re.compile(
     # "military-grade capacitors" and a "water tank" are marketing and plumbing, not military items
     r"\b(military(?![- ](?:grade|standard|spec\w*|inspired))|armed forces|army|navy|naval|air force|warships?|"
-    r"fighter(?: jets?| aircraft)?|bombers?|f-\d{1,3}[a-z]?|(?:battle|army|military) tanks?|armou?red vehicles?|munitions?|weapons?|fire[- ]control|combat|warheads?|"
+    r"fighter(?: jets?| aircraft)?|bombers?|f-\d{1,3}[a-z]?|(?:battle|army|military) tanks?|armou?red vehicles?|"
+    r"munitions?|weapons?|fire[- ]control|combat|warheads?|"
     r"artillery|howitzers?|attack helicopters?)\b",
     re.I,
 )
