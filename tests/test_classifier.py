@@ -56,7 +56,10 @@ def test_five_suggestions_are_five_different_entries(classifier: Classifier) -> 
         assert 0.0 <= s.confidence <= 0.99  # never certain: the calibrated map is capped
         assert s.paragraph and s.heading
         assert s.eccn == "EAR99" or s.paragraph_id.startswith(s.head)
-    confidences = [s.confidence for s in result.suggestions if s.eccn != "EAR99"]
+    # a paragraph whose conditions are not met keeps its place in the list and shows no confidence
+    excluded = [s for s in result.suggestions if s.applies_only_if.startswith("does not apply")]
+    assert all(s.confidence == 0.0 for s in excluded)
+    confidences = [s.confidence for s in result.suggestions if s.eccn != "EAR99" and s not in excluded]
     assert confidences == sorted(confidences, reverse=True)
 
 
