@@ -145,11 +145,13 @@ def decide(
     evidence: Evidence,
     ear99_shown: float = 0.0,
     physical: bool = False,
+    ear99_margin: float = 0.0,
 ) -> Decision:
     """Order the ranked suggestions (ranker order, EAR99 not yet placed) so that the first one is the
     first whose conditions hold; EAR99 takes its place by probability among them (listed when it comes
-    first or is at least ``ear99_shown`` likely). ``physical``: the description is of a commodity, so
-    software (D) and technology (E) entries do not apply."""
+    first or is at least ``ear99_shown`` likely; it comes first only when it is more likely than the first kept
+    entry by ``ear99_margin``). ``physical``: the description is of a commodity, so software (D) and
+    technology (E) entries do not apply."""
     verdicts: dict[str, Verdict] = {}
     kept: list[Suggestion] = []
     held: list[Suggestion] = []
@@ -172,7 +174,10 @@ def decide(
     for s in kept[:1]:
         s.confidence = round(min(0.99, s.confidence / share), 4)
     if ear99 is not None:
-        at = next((i for i, s in enumerate(kept) if s.confidence < ear99.confidence), len(kept))
+        at = next(
+            (i for i, s in enumerate(kept) if s.confidence + (ear99_margin if i == 0 else 0.0) < ear99.confidence),
+            len(kept),
+        )
         if at == 0 or ear99.confidence >= ear99_shown:
             kept.insert(at, ear99)
     return Decision(kept + held, verdicts, held, above)

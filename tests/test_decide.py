@@ -60,3 +60,13 @@ def test_nothing_below_the_first_answer_shows_more_confidence(corpus: Corpus) ->
     finalize(decision.suggestions, decision, corpus.conditions, [])
     confidences = [s.confidence for s in decision.suggestions]
     assert all(c <= confidences[0] for c in confidences[1:])
+
+
+def test_ear99_comes_first_only_when_likelier_than_the_first_entry_by_the_margin(corpus: Corpus) -> None:
+    text = "Microcontroller, 32-bit, 48 MHz, 256 KB flash"
+    facts = evidence(corpus, text)
+    plain = decide([suggestion("3A991.a.2", 0.40)], suggestion("EAR99", 0.45), facts)
+    assert plain.suggestions[0].eccn == "EAR99"
+    facts = evidence(corpus, text)
+    margin = decide([suggestion("3A991.a.2", 0.40)], suggestion("EAR99", 0.45), facts, ear99_margin=0.1)
+    assert [s.eccn for s in margin.suggestions[:2]] == ["3A991.a.2", "EAR99"]
