@@ -140,3 +140,10 @@ def test_a_rule_placed_answer_keeps_the_confidence_of_the_answer_it_replaced(cor
     encryption.evaluate(ctx)
     assert ctx.suggestions[0].eccn.startswith("5A992") and ctx.suggestions[0].reasons[0].startswith("placed first")
     assert ctx.suggestions[0].confidence == 0.82  # not the 3 % the ranker gave it on its own
+
+
+def test_a_presumed_mass_market_question_names_the_software_entries_for_software(corpus: Corpus) -> None:
+    ctx, f = run(corpus, "Backup software for Windows with TLS transfers and AES-256 encrypted archives", ["5D992.c"])
+    assert f.outcome.startswith("5D992.c")
+    (question,) = [q for q in ctx.questions if q.parameter == "mass_market"]
+    assert question.paragraphs == ["5D992.c", "5D002.c.1"]

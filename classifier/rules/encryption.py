@@ -163,10 +163,11 @@ def _mass_market_basis(ctx: RuleContext) -> str:
     return f"presumed for a commercial product with standard cryptography: {functions}; confirm it"
 
 
-def _ask_mass_market(ctx: RuleContext, table: dict[str, Any]) -> None:
+def _ask_mass_market(ctx: RuleContext, table: dict[str, Any], kind: str) -> None:
     """When mass market was presumed, not stated, the answer hangs on it: ask."""
     if ctx.facts.extra.get("mass_market") is not None or ctx.facts.mass_market_terms:
         return
+    side = "software" if kind == "software" else "commodity"
     ctx.ask(
         Question(
             "mass_market",
@@ -174,7 +175,7 @@ def _ask_mass_market(ctx: RuleContext, table: dict[str, Any]) -> None:
             "or telephone order, with cryptography the user cannot easily change) and does it meet the rest "
             "of the Cryptography Note? Answer mass_market=yes or no.",
             "Note 3 to Category 5 Part 2 (Cryptography Note)",
-            [table["mass_market"]["eccns"]["commodity"], table["controlled"]["eccns"]["commodity"]],
+            [table["mass_market"]["eccns"][side], table["controlled"]["eccns"][side]],
             table["mass_market"]["citation"],
         )
     )
@@ -401,7 +402,7 @@ def evaluate(ctx: RuleContext) -> list[Finding]:
         ]
 
     if _mass_market(ctx):
-        _ask_mass_market(ctx, table)
+        _ask_mass_market(ctx, table, kind)
         return [_mass_market_finding(ctx, table, kind, facts_used)]
 
     controlled = table["controlled"]
