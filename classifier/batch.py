@@ -17,7 +17,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -232,24 +232,16 @@ def run_batch(
     on_progress: Callable[[int, int | None], None] | None = None,
 ) -> Summary:
     """Classify every row of INPUT into OUTPUT (see the module docstring). BatchError for bad usage."""
-    check_paths(input_path, output_path, records)
-    columns, rows = read_rows(input_path)
-    column = description_column(columns) if input_path.suffix.lower() != ".jsonl" or columns else "description"
-    part, state_path, _ = _side_files(output_path)
-    fingerprint = _fingerprint(input_path)
-    summary = Summary()
-    done, offset = 0, 0
-    if resume and part.exists() and state_path.exists():
-        done, offset, summary.errors = _resume_state(state_path, part, fingerprint)
-        summary.resumed_from = done
-    total = _count_rows(input_path)
+    run = start_run(input_path, output_path, records, resume)
+    column, part, state_path, fingerprint, summary = run.column, run.part, run.state_path, run.fingerprint, run.summary
+    done, offset, total = run.done, run.offset, run.total
     bar = _progress(total, progress, done)
     with part.open("r+b" if done else "wb") as fh:
         fh.truncate(offset)
         fh.seek(offset)
         number = 0
         chunk: list[dict[str, Any]] = []
-        for row in rows:
+        for row in run.rows:
             number += 1
             if number <= done:
                 continue
@@ -266,12 +258,50 @@ def run_batch(
             _save_state(state_path, fingerprint, done, offset, summary)
             bar.update(len(chunk))
     bar.close()
-    summary.rows = done
-    written = write_final(part, output_path, columns_of(part, columns, ADDED))
-    summary.cut_cells = written.cut_cells
-    part.unlink()
-    state_path.unlink(missing_ok=True)  # a header-only input finishes without one
-    return summary
+    run.done = done
+    return finish_run(run, output_path)
+
+
+@dataclass
+class Run:
+    """One batch run's input, side files and where it stands; the local and the Ray engine share it."""
+
+    columns: list[str]
+    rows: Iterator[dict[str, Any]]
+    column: str  # the description column
+    part: Path
+    state_path: Path
+    fingerprint: str
+    summary: Summary
+    done: int  # rows already in the part file (after --resume)
+    offset: int  # the part file's length at ``done``
+    total: int | None  # rows in the input, when they can be counted
+
+
+def start_run(input_path: Path, output_path: Path, records: Path | None, resume: bool) -> Run:
+    """Check the paths, open the input and, with ``resume``, pick up an interrupted run (BatchError)."""
+    check_paths(input_path, output_path, records)
+    columns, rows = read_rows(input_path)
+    column = description_column(columns) if input_path.suffix.lower() != ".jsonl" or columns else "description"
+    part, state_path, _ = _side_files(output_path)
+    fingerprint = _fingerprint(input_path)
+    summary = Summary()
+    done, offset = 0, 0
+    if resume and part.exists() and state_path.exists():
+        done, offset, summary.errors = _resume_state(state_path, part, fingerprint)
+        summary.resumed_from = done
+    total = _count_rows(input_path)
+    return Run(columns, rows, column, part, state_path, fingerprint, summary, done, offset, total)
+
+
+def finish_run(run: Run, output_path: Path) -> Summary:
+    """Write the final output from the part file and remove the side files."""
+    run.summary.rows = run.done
+    written = write_final(run.part, output_path, columns_of(run.part, run.columns, ADDED))
+    run.summary.cut_cells = written.cut_cells
+    run.part.unlink()
+    run.state_path.unlink(missing_ok=True)  # a header-only input finishes without one
+    return run.summary
 
 
 def _resume_state(state_path: Path, part: Path, fingerprint: str) -> tuple[int, int, int]:

@@ -35,11 +35,10 @@ from typing import Any, TextIO
 import numpy as np
 
 from classifier import batch
-from classifier.batch import ADDED, CHUNK, Summary
+from classifier.batch import CHUNK, Summary
 from classifier.dense import DEFAULT_INDEX_DIR, DEVICE_ENV
 from classifier.rank import DEFAULT_PATH as RANKER_PATH
-from classifier.tables import TableError, description_column, read_rows
-from classifier.writers import columns_of, write_final
+from classifier.tables import TableError, read_rows
 
 BLOCK_BYTES = 4096  # smaller than any chunk: each chunk the reader yields becomes a block of its own
 CHUNKS_PER_TASK = 2  # chunks an actor is handed at a time; small keeps every actor fed to the end
@@ -221,18 +220,10 @@ def run_ray_batch(
     """Classify every row of INPUT into OUTPUT on Ray, exactly as ``batch.run_batch`` would. BatchError
     (ClusterError) for bad usage; Ray's own exception when the cluster fails mid-run (``--resume`` then
     continues from the last chunk written)."""
-    batch.check_paths(input_path, output_path, records)
+    run = batch.start_run(input_path, output_path, records, resume)
     gpus = gpus_per_worker or 0.0
-    columns, _ = read_rows(input_path)
-    column = description_column(columns) if input_path.suffix.lower() != ".jsonl" or columns else "description"
-    part, state_path, _ = batch._side_files(output_path)
-    fingerprint = batch._fingerprint(input_path)
-    summary = Summary()
-    done, offset = 0, 0
-    if resume and part.exists() and state_path.exists():
-        done, offset, summary.errors = batch._resume_state(state_path, part, fingerprint)
-        summary.resumed_from = done
-    total = batch._count_rows(input_path)
+    column, part, state_path, fingerprint, summary = run.column, run.part, run.state_path, run.fingerprint, run.summary
+    done, offset, total = run.done, run.offset, run.total
     settings = WorkerSettings(
         corpus_dir=str(Path(corpus_dir).resolve()),
         index_dir=str(Path(index_dir).resolve()),
@@ -278,9 +269,5 @@ def run_ray_batch(
             import ray
 
             ray.shutdown()
-    summary.rows = done
-    written = write_final(part, output_path, columns_of(part, columns, ADDED))
-    summary.cut_cells = written.cut_cells
-    part.unlink()
-    state_path.unlink(missing_ok=True)
-    return summary
+    run.done = done
+    return batch.finish_run(run, output_path)
