@@ -3,11 +3,17 @@ from __future__ import annotations
 import pytest
 
 from classifier.corpus import Corpus
+from classifier.dense import Encoder
 
 
 @pytest.fixture(scope="session")
 def corpus() -> Corpus:
     return Corpus()
+
+
+@pytest.fixture(scope="session")
+def encoder() -> Encoder:
+    return Encoder()
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from classifier import batch as batch_module
 from classifier.batch import BatchError, run_batch
 from classifier.engine import Classifier
+from tests.batch_helpers import interrupt_on_chunk
 
 ROWS = [
     {
@@ -127,15 +128,7 @@ def test_resume_after_a_crash_has_no_duplicates_or_gaps(
     src = write_csv(tmp_path / "in.csv", rows)
     out = tmp_path / "out.csv"
     real = batch_module._classify_chunk
-    calls = {"n": 0}
-
-    def crash_on_third(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise KeyboardInterrupt
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(batch_module, "_classify_chunk", crash_on_third)
+    interrupt_on_chunk(monkeypatch, 3)
     with pytest.raises(KeyboardInterrupt):
         run_batch(classifier, src, out, chunk_size=2, progress=None)
     assert not out.exists() and (tmp_path / "out.csv.part.jsonl").exists()

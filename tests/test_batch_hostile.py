@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from classifier import batch as batch_module
 from classifier.batch import BatchError, run_batch
 from classifier.engine import Classifier
+from tests.batch_helpers import interrupt_on_chunk
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -103,15 +104,7 @@ def test_resume_goes_on_past_a_bad_row(tmp_path: Path, classifier: Classifier, m
         writer.writeheader()
         writer.writerows(rows)
     real = batch_module._classify_chunk
-    calls = {"n": 0}
-
-    def crash_on_second(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise KeyboardInterrupt
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(batch_module, "_classify_chunk", crash_on_second)
+    interrupt_on_chunk(monkeypatch, 2)
     with pytest.raises(KeyboardInterrupt):
         run_batch(classifier, src, tmp_path / "out.csv", chunk_size=2, progress=None)
     monkeypatch.setattr(batch_module, "_classify_chunk", real)

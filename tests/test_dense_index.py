@@ -7,23 +7,11 @@ from pathlib import Path
 import pytest
 
 from classifier.dense import DenseIndex, Encoder, StaleIndex
-from classifier.documents import Document
-
-
-def docs(texts: list[str]) -> list[Document]:
-    return [
-        Document(id=f"0A00{i}", eccn=f"0A00{i}", kind="entry", text=t, paragraph=t, heading=t, depth=0, leaf=True)
-        for i, t in enumerate(texts)
-    ]
-
-
-@pytest.fixture(scope="module")
-def encoder() -> Encoder:
-    return Encoder()
+from tests.index_helpers import entry_docs
 
 
 def test_an_index_is_saved_with_its_metadata_and_reloaded(tmp_path: Path, encoder: Encoder) -> None:
-    small = docs(["night vision goggles", "hydraulic pump", "encryption appliance"])
+    small = entry_docs(["night vision goggles", "hydraulic pump", "encryption appliance"])
     built = DenseIndex.open(tmp_path, small, encoder, "corpus-1")
     assert built.metadata["model_hash"] == encoder.fingerprint and built.metadata["dimension"] == 384
     assert {"faiss", "sentence_transformers", "torch"} <= set(built.metadata["versions"])
@@ -34,7 +22,7 @@ def test_an_index_is_saved_with_its_metadata_and_reloaded(tmp_path: Path, encode
 
 
 def test_a_corpus_change_makes_the_index_stale_and_it_is_rebuilt(tmp_path: Path, encoder: Encoder) -> None:
-    small = docs(["night vision goggles", "hydraulic pump"])
+    small = entry_docs(["night vision goggles", "hydraulic pump"])
     DenseIndex.open(tmp_path, small, encoder, "corpus-1")
     with pytest.raises(StaleIndex, match="corpus_manifest_hash"):
         DenseIndex.load(tmp_path, {"corpus_manifest_hash": "corpus-2"})
@@ -43,8 +31,8 @@ def test_a_corpus_change_makes_the_index_stale_and_it_is_rebuilt(tmp_path: Path,
 
 
 def test_changed_documents_make_the_index_stale(tmp_path: Path, encoder: Encoder) -> None:
-    DenseIndex.open(tmp_path, docs(["a", "b"]), encoder, "c")
-    rebuilt = DenseIndex.open(tmp_path, docs(["a", "b", "c"]), encoder, "c")
+    DenseIndex.open(tmp_path, entry_docs(["a", "b"]), encoder, "c")
+    rebuilt = DenseIndex.open(tmp_path, entry_docs(["a", "b", "c"]), encoder, "c")
     assert rebuilt.metadata["count"] == 3
 
 

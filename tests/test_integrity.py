@@ -15,10 +15,10 @@ import pytest
 
 from classifier.corpus import DEFAULT_DIR, Corpus, CorpusError
 from classifier.dense import DenseIndex, Encoder
-from classifier.documents import Document
 from classifier.integrity import IntegrityError, sha256_file
 from classifier.rank import DEFAULT_PATH, Ranker, RankerError, card_path, record_sha256
 from classifier.rules.license import license_view
+from tests.index_helpers import entry_docs
 
 
 @pytest.fixture
@@ -107,20 +107,8 @@ def test_training_records_the_hash_that_load_checks(tmp_path: Path) -> None:
 
 
 # -- the FAISS index: checked against its own metadata --------------------------------------------------
-def _docs(texts: list[str]) -> list[Document]:
-    return [
-        Document(id=f"0A00{i}", eccn=f"0A00{i}", kind="entry", text=t, paragraph=t, heading=t, depth=0, leaf=True)
-        for i, t in enumerate(texts)
-    ]
-
-
-@pytest.fixture(scope="module")
-def encoder() -> Encoder:
-    return Encoder()
-
-
 def test_a_damaged_faiss_file_is_refused_with_the_rebuild_command(tmp_path: Path, encoder: Encoder) -> None:
-    docs = _docs(["night vision goggles", "hydraulic pump"])
+    docs = entry_docs(["night vision goggles", "hydraulic pump"])
     DenseIndex.open(tmp_path, docs, encoder, "c1")
     faiss_file = tmp_path / "dense.faiss"
     data = bytearray(faiss_file.read_bytes())
@@ -133,7 +121,7 @@ def test_a_damaged_faiss_file_is_refused_with_the_rebuild_command(tmp_path: Path
 
 
 def test_an_index_whose_vectors_and_documents_disagree_is_refused(tmp_path: Path, encoder: Encoder) -> None:
-    docs = _docs(["night vision goggles", "hydraulic pump"])
+    docs = entry_docs(["night vision goggles", "hydraulic pump"])
     DenseIndex.open(tmp_path, docs, encoder, "c1")
     meta = json.loads((tmp_path / "dense.json").read_text())
     meta["doc_ids"].append("0A009")
@@ -146,7 +134,7 @@ def test_an_index_whose_vectors_and_documents_disagree_is_refused(tmp_path: Path
 
 
 def test_an_index_saved_before_hashes_were_kept_is_rebuilt(tmp_path: Path, encoder: Encoder) -> None:
-    docs = _docs(["night vision goggles", "hydraulic pump"])
+    docs = entry_docs(["night vision goggles", "hydraulic pump"])
     DenseIndex.open(tmp_path, docs, encoder, "c1")
     meta = json.loads((tmp_path / "dense.json").read_text())
     del meta["faiss_sha256"]
