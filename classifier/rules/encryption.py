@@ -122,16 +122,20 @@ BUILT_IN = re.compile(
 )
 
 
-def _presumed_mass_market(ctx: RuleContext) -> bool:
+def _infrastructure_rate(f: Facts, infrastructure: dict[str, Any]) -> bool:
+    """A network infrastructure item (WAN, VPN, …) at a stated rate of at least ENC (b)(2)(i)(A)(1)'s."""
+    rate = max((q.value for q in f.quantities if q.dimension == "rate"), default=None)
+    return bool(re.search(infrastructure["cue"], f.text, re.I)) and rate is not None and (
+        rate >= infrastructure["rate_bps_at_least"]
+    )
+
+
+def _presumed_mass_market(ctx: RuleContext, table: dict[str, Any]) -> bool:
     """Cryptography in a commercial product (Wi-Fi, LTE, TLS, SSH, a VPN server in a home router, encrypted
     storage, a chip's crypto engine; ``corpus/rules/implications.json``) is taken to meet the Cryptography Note
     unless the description says otherwise; the result asks the user to confirm. Not presumed for a dedicated
     security device (HSM, encryptor, firewall, security gateway): information security is what it is for."""
-    if _security_end_item(ctx):
-        return False
-    infrastructure = ctx.corpus.rule_table("encryption")["network_infrastructure"]
-    rate = max((q.value for q in ctx.facts.quantities if q.dimension == "rate"), default=0.0)
-    if re.search(infrastructure["cue"], ctx.facts.text, re.I) and rate >= infrastructure["rate_bps_at_least"]:
+    if _infrastructure_rate(ctx.facts, table["network_infrastructure"]):
         return False  # network infrastructure at its rates is ENC (b)(2), never mass market
     top = ctx.top
     if top is not None and top.head in ("5A002", "5D002"):
@@ -147,13 +151,13 @@ def _security_end_item(ctx: RuleContext) -> bool:
     return any(i.id == "hsm" for i in ctx.facts.implies("standard_crypto")) and not BUILT_IN.search(ctx.facts.text)
 
 
-def _mass_market(ctx: RuleContext) -> bool:
+def _mass_market(ctx: RuleContext, table: dict[str, Any]) -> bool:
     explicit = ctx.facts.extra.get("mass_market")
     if explicit is not None:
         return bool(explicit)
     if ctx.facts.not_mass_market_terms or _security_end_item(ctx):
         return False
-    return bool(ctx.facts.mass_market_terms) or _presumed_mass_market(ctx)
+    return bool(ctx.facts.mass_market_terms) or _presumed_mass_market(ctx, table)
 
 
 def _mass_market_basis(ctx: RuleContext) -> str:
@@ -273,13 +277,9 @@ def _controlled_path(ctx: RuleContext, table: dict[str, Any]) -> str:
     """The License Exception ENC paragraph for a 5A002/5D002 item that is not mass market."""
     f = ctx.facts
     infrastructure = table["network_infrastructure"]
-    rate = max((q.value for q in f.quantities if q.dimension == "rate"), default=None)
     symmetric = _symmetric_bits(f, table["described_security_algorithm"])
-    if (
-        re.search(infrastructure["cue"], f.text, re.I)
-        and rate is not None
-        and rate >= infrastructure["rate_bps_at_least"]
-        and (not symmetric or max(symmetric) > infrastructure["symmetric_bits_exceeding"])
+    if _infrastructure_rate(f, infrastructure) and (
+        not symmetric or max(symmetric) > infrastructure["symmetric_bits_exceeding"]
     ):
         return "b2_network_infrastructure"
     if B2_CUES.search(f.text):
@@ -353,7 +353,7 @@ def evaluate(ctx: RuleContext) -> list[Finding]:
         ]
 
     civil = table["connected_civil_industry"]
-    if (m := re.search(civil["cue"], f.text, re.I)) and not _mass_market(ctx):
+    if (m := re.search(civil["cue"], f.text, re.I)) and not _mass_market(ctx, table):
         change = ctx.demote(("5A002", "5D002"), "a 'connected civil industry application' (Note 2.j to 5A002.a)")
         return [
             finding(
@@ -401,7 +401,7 @@ def evaluate(ctx: RuleContext) -> list[Finding]:
             )
         ]
 
-    if _mass_market(ctx):
+    if _mass_market(ctx, table):
         _ask_mass_market(ctx, table, kind)
         return [_mass_market_finding(ctx, table, kind, facts_used)]
 
