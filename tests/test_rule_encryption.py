@@ -147,3 +147,13 @@ def test_a_presumed_mass_market_question_names_the_software_entries_for_software
     assert f.outcome.startswith("5D992.c")
     (question,) = [q for q in ctx.questions if q.parameter == "mass_market"]
     assert question.paragraphs == ["5D992.c", "5D002.c.1"]
+
+
+def test_an_item_classified_elsewhere_whose_crypto_is_stated_not_mass_market_is_5a002_a_4(corpus: Corpus) -> None:
+    """5A002.a.4: non-primary cryptography performed by a part that would be 5A002 on its own stays controlled."""
+    text = "Thermal imaging camera, 640 x 512, 30 Hz, with an AES-256 encrypted video link"
+    _, presumed = run(corpus, text, ["6A003.b.4.b"])
+    assert "primary function" in presumed.outcome
+    ctx, stated = run(corpus, text, ["6A003.b.4.b"], mass_market=False)
+    assert stated.outcome.startswith("5A002.a.4")
+    assert ctx.top is not None and ctx.top.eccn == "5A002.a.4"

@@ -386,7 +386,8 @@ def evaluate(ctx: RuleContext) -> list[Finding]:
         ]
 
     elsewhere = _classified_elsewhere(ctx)
-    if elsewhere is not None:
+    stated_not_mass_market = ctx.facts.extra.get("mass_market") is False or bool(ctx.facts.not_mass_market_terms)
+    if elsewhere is not None and not stated_not_mass_market:
         return [
             finding(
                 RULE,
@@ -409,6 +410,8 @@ def evaluate(ctx: RuleContext) -> list[Finding]:
     eccn = controlled["eccns"][kind]
     if kind == "commodity" and QUANTUM.search(f.text):
         eccn = controlled["eccns"]["quantum"]
+    elif kind == "commodity" and elsewhere is not None:
+        eccn = f"{eccn}.4"  # non-primary cryptography performed by a part that is not mass market
     elif kind == "commodity":
         eccn = _paragraph_5a002a(f.text, eccn)
     elif kind == "software" and DEVELOPMENT.search(f.text):
